@@ -1,0 +1,238 @@
+"""NegEx/ConText test sentences -> precision, recall and F1 of our negated / historical / hypothetical flags,
+beside medSpaCy's default ConText rules on the same rows.
+
+    PYTHONPATH=. .venv/bin/python benchmarks/negation.py [ANNOTATIONS.tsv] [--rules patterns/context_rules.json]
+            [--errors FLAG]
+
+The file is the NegEx "rsAnnotations" TSV (header row; Condition, sentence, negation_status, temporality ...);
+the default is the dev half in ../shared. The other half is held out: tune rules on general patterns, never on
+single sentences. The last line printed is `negation_f1=... historical_f1=... hypothetical_f1=...`.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from nlp_screen.components.context import SPAN_GROUP, add_context  # noqa: E402
+
+DEFAULT_DATA = ROOT.parent / "shared" / "corpora" / "negex" / "rsAnnotations-1-120-random.dev.txt"
+DEFAULT_RULES = ROOT / "patterns" / "context_rules.json"
+FLAGS = ("negated", "historical", "hypothetical")
+TARGET_LABEL = "CONDITION"
+
+
+@dataclass(frozen=True)
+class Row:
+    line: str
+    condition: str
+    sentence: str
+    gold: dict[str, bool]
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Result:
+    scores: dict[str, Score] = field(default_factory=lambda: {flag: Score() for flag in FLAGS})
+    errors: dict[str, list[tuple[str, Row, str]]] = field(default_factory=lambda: {flag: [] for flag in FLAGS})
+
+
+def read_rows(path: Path) -> list[Row]:
+    """Read the TSV by column position (the headers are long, e.g. "negation_status (negated, affirmed, possible)")."""
+    rows = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        next(reader)
+        for cells in reader:
+            if len(cells) < 5:
+                continue
+            line, condition, sentence, negation, temporality = (c.strip() for c in cells[:5])
+            gold = {
+                "negated": negation.lower() == "negated",
+                "historical": temporality.lower() == "historical",
+                "hypothetical": temporality.lower() == "not particular",
+            }
+            rows.append(Row(line, condition, sentence, gold))
+    return rows
+
+
+def find_concept(sentence: str, condition: str) -> Optional[tuple[int, int]]:
+    """Character offsets of `condition` in `sentence`: case-insensitive, any run of whitespace matching any other.
+
+    Among several occurrences the one written in upper case wins: that is how the annotators marked the target.
+    """
+    words = condition.split()
+    if not words:
+        return None
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
+    matches = list(pattern.finditer(sentence))
+    if not matches:
+        return None
+    upper = [m for m in matches if m.group(0).isupper()]
+    chosen = (upper or matches)[0]
+    return chosen.start(), chosen.end()
+
+
+def add_sentences(nlp: Language) -> str:
+    """Add our line-aware splitter, or until it exists spaCy's sentencizer plus a newline rule; return its name."""
+    try:
+        import nlp_screen.components.sentences  # noqa: F401  registers "nlp_screen_sentences"
+    except ImportError:
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("negation_benchmark_newlines")
+        return "sentencizer+newlines"
+    nlp.add_pipe("nlp_screen_sentences")
+    return "nlp_screen_sentences"
+
+
+@Language.component("negation_benchmark_newlines")
+def _newline_sentences(doc: Doc) -> Doc:
+    for token in doc[:-1]:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def ours(rules_path: Path) -> Callable[[Language], None]:
+    return lambda nlp: add_context(nlp, rules_path)
+
+
+def medspacy_default(prune_on_target_overlap: bool) -> Callable[[Language], None]:
+    def add(nlp: Language) -> None:
+        import medspacy.context  # noqa: F401
+
+        nlp.add_pipe("medspacy_context", config={
+            "rules": "default", "input_span_type": "group", "span_group_name": SPAN_GROUP,
+            "prune_on_target_overlap": prune_on_target_overlap,
+        })
+    return add
+
+
+def build(add_context_pipe: Callable[[Language], None]) -> tuple[Language, str]:
+    nlp = spacy.blank("en")
+    splitter = add_sentences(nlp)
+    add_context_pipe(nlp)
+    return nlp, splitter
+
+
+def evaluate(nlp: Language, rows: list[Row]) -> Result:
+    """Run the pipeline on each sentence with its concept as the only span in the group and count flags.
+
+    A row whose concept cannot be found has no span to flag: it counts as predicted "no flag".
+    """
+    result = Result()
+    for row in rows:
+        doc = nlp.make_doc(row.sentence)
+        offsets = find_concept(row.sentence, row.condition)
+        span: Optional[Span] = None
+        if offsets is not None:
+            span = doc.char_span(*offsets, label=TARGET_LABEL, alignment_mode="expand")
+        doc.spans[SPAN_GROUP] = [span] if span is not None else []
+        for _, pipe in nlp.pipeline:
+            doc = pipe(doc)
+        predicted = {
+            "negated": bool(span is not None and span._.is_negated),
+            "historical": bool(span is not None and span._.is_historical),
+            "hypothetical": bool(span is not None and span._.is_hypothetical),
+        }
+        for flag in FLAGS:
+            gold, pred = row.gold[flag], predicted[flag]
+            score = result.scores[flag]
+            if gold and pred:
+                score.tp += 1
+            elif pred:
+                score.fp += 1
+                result.errors[flag].append(("FP", row, _cues(span)))
+            elif gold:
+                score.fn += 1
+                result.errors[flag].append(("FN", row, _cues(span)))
+    return result
+
+
+def _cues(span: Optional[Span]) -> str:
+    if span is None:
+        return "(concept not found)"
+    doc = span.doc
+    return "; ".join(f"{m.category}:{doc[m.modifier_span[0]:m.modifier_span[1]].text}" for m in span._.modifiers)
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--rules", type=Path, default=DEFAULT_RULES)
+    parser.add_argument("--errors", choices=FLAGS, action="append", default=[],
+                        help="list our false positives and negatives for this flag")
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore", message=r".*\[W036\].*")
+
+    rows = read_rows(args.data)
+    missing = [row.line for row in rows if find_concept(row.sentence, row.condition) is None]
+    systems = {
+        "medspacy default": medspacy_default(False),
+        "default+prune": medspacy_default(True),
+        "nlp-screen": ours(args.rules),
+    }
+    results = {}
+    splitter = ""
+    for label, add in systems.items():
+        nlp, splitter = build(add)
+        results[label] = evaluate(nlp, rows)
+
+    print(f"{args.data.name}: {len(rows)} rows; sentence splitter: {splitter}")
+    print(f"concept not found in its sentence: {len(missing)} rows (scored as no flag): {', '.join(missing) or '-'}")
+    gold_counts = {flag: sum(row.gold[flag] for row in rows) for flag in FLAGS}
+    print("gold: " + ", ".join(f"{flag} {n}" for flag, n in gold_counts.items()))
+    header = f"{'flag':<13}" + "".join(f"{label:>26}" for label in systems)
+    print(header)
+    print(f"{'':<13}" + "".join(f"{'P     R     F1':>26}" for _ in systems))
+    for flag in FLAGS:
+        cells = []
+        for label in systems:
+            s = results[label].scores[flag]
+            cells.append(f"{s.precision:.3f} {s.recall:.3f} {s.f1:.3f}")
+        print(f"{flag:<13}" + "".join(f"{c:>26}" for c in cells))
+
+    for flag in args.errors:
+        print(f"\n# {flag} errors of nlp-screen")
+        for kind, row, cues in results["nlp-screen"].errors[flag]:
+            print(f"{kind} {row.line}\t{row.condition}\t{row.sentence}\t[{cues}]")
+
+    s = results["nlp-screen"].scores
+    print(f"negation_f1={s['negated'].f1:.3f} historical_f1={s['historical'].f1:.3f} "
+          f"hypothetical_f1={s['hypothetical'].f1:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Our spaCy components: each a small module with a `make_*` factory."""

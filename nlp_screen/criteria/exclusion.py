@@ -1,0 +1,334 @@
+"""The protocol's exclusion criteria: one function per contract id, PatientFacts -> CriterionResult.
+
+`fail` needs the excluding condition affirmed, the patient's own, inside its window; `pass` needs its absence
+documented (or the event outside its window, or a listed exception); otherwise `unknown`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Iterable, Optional
+
+from ..facts import PatientFacts, T_CELL_CATEGORIES, is_absent, is_affirmed, is_own, test_result
+from ..models import Mention
+from ..protocol import Protocol
+from .common import MANUAL_REVIEW, failed, fmt, passed, quote, unknown, when_text
+from .therapy import given_therapies
+
+EXC = "exclusion"
+CELL_THERAPY = ("car_t", "car_nk", "gene_modified_cell_therapy")
+RECENT_THERAPY = ("chemotherapy", "targeted", "investigational", "radiotherapy")
+
+
+def _event_date(m: Mention) -> Optional[dt.date]:
+    """When an event happened: a date written beside it; else its note's date when it is described as current
+    (not historical); a remote, undated event has no date."""
+    if m.date is not None:
+        return m.date
+    if m.historical or m.attrs.get("course") in ("resolved",):
+        return None
+    return m.evidence.note_date
+
+
+def _within(f: PatientFacts, date: Optional[dt.date], days: int) -> bool:
+    gap = f.days_before_as_of(date)
+    return gap is not None and 0 <= gap <= days
+
+
+def exc_prior_cell_therapy(f: PatientFacts, p: Protocol) -> object:
+    given = [m for m in given_therapies(f) if m.label in CELL_THERAPY]
+    if given:
+        m = f.latest(given)
+        return failed("exc_prior_cell_therapy", EXC, f"Prior {m.name or m.label} is documented{when_text(m)} ({quote(m)}).", m)
+    denied = [m for m in f.of("therapy", *CELL_THERAPY, where=is_absent) if m.attrs.get("prior_wording")]
+    if denied:
+        return passed("exc_prior_cell_therapy", EXC, f"No prior CAR or gene-modified cell therapy ({quote(denied[-1])}).", denied[-1])
+    return unknown("exc_prior_cell_therapy", EXC, "Prior CAR-T/CAR-NK or gene-modified cell therapy is not mentioned.")
+
+
+def _cns_state(m: Mention) -> Optional[str]:
+    """'positive' / 'negative' / None for one CNS mention (disease words, CSF tests, CNS1-3 grades)."""
+    result = test_result(m)
+    if m.attrs.get("test"):
+        return result
+    if m.label == "CNS_NEGATIVE":
+        return "negative" if is_affirmed(m) else None
+    if is_absent(m):
+        return "negative"
+    if is_affirmed(m):
+        return "resolved" if m.attrs.get("course") == "resolved" else "positive"
+    return None
+
+
+def exc_active_cns(f: PatientFacts, p: Protocol) -> object:
+    ms = [m for m in f.of("condition", "CNS_INVOLVEMENT", "CNS_NEGATIVE") if _cns_state(m)]
+    current = [m for m in ms if not (m.historical and _cns_state(m) == "positive")]
+    m = f.latest(current)
+    if m is None:
+        if ms:
+            return unknown("exc_active_cns", EXC, f"Only prior CNS involvement is documented ({quote(ms[-1])}); {MANUAL_REVIEW}.", ms[-1])
+        return unknown("exc_active_cns", EXC, "CNS status is not documented.")
+    state = _cns_state(m)
+    if state == "positive":
+        return failed("exc_active_cns", EXC, f"Active CNS involvement{when_text(m)} ({quote(m)}).", m)
+    return passed("exc_active_cns", EXC, f"CNS {'involvement resolved' if state == 'resolved' else 'negative'}{when_text(m)} ({quote(m)}).", m)
+
+
+def _therapy_event_date(m: Mention) -> Optional[dt.date]:
+    """A therapy's date: written beside it, or its note's date when it is being given then ('currently on')."""
+    if m.date is not None:
+        return m.date
+    return m.evidence.note_date if m.attrs.get("current") else None
+
+
+def exc_recent_anticancer_therapy(f: PatientFacts, p: Protocol) -> object:
+    window = p.v("anticancer_therapy_window_days")
+    ms = [m for m in given_therapies(f) if m.label in RECENT_THERAPY]
+    dated = [(m, d) for m in ms if (d := _therapy_event_date(m)) is not None and d <= f.as_of]
+    recent = [(m, d) for m, d in dated if _within(f, d, window)]
+    if recent:
+        m, d = max(recent, key=lambda md: (md[1], f.recency_key(md[0])))
+        return failed("exc_recent_anticancer_therapy", EXC,
+                      f"{m.name or m.label} on {d.isoformat()}, {(f.as_of - d).days} days before {f.as_of.isoformat()} (within {window} days).", m)
+    if dated:
+        m, d = max(dated, key=lambda md: (md[1], f.recency_key(md[0])))
+        return passed("exc_recent_anticancer_therapy", EXC,
+                      f"Last anticancer therapy {m.name or m.label} on {d.isoformat()}, {(f.as_of - d).days} days before {f.as_of.isoformat()}.", m)
+    none_given = f.of("therapy", *RECENT_THERAPY, where=is_absent)
+    if none_given:
+        return passed("exc_recent_anticancer_therapy", EXC, f"No recent anticancer therapy ({quote(none_given[-1])}).", none_given[-1])
+    return unknown("exc_recent_anticancer_therapy", EXC, "The date of the last anticancer therapy is not documented.")
+
+
+def exc_active_infection(f: PatientFacts, p: Protocol) -> object:
+    window = p.v("infection_window_days")
+    ms = f.of("condition", "ACTIVE_INFECTION")
+    active = [m for m in ms if is_affirmed(m) and m.attrs.get("course") not in ("resolved", "controlled")
+              and not m.historical and _within(f, _event_date(m), window)]
+    if active:
+        m = f.latest(active)
+        return failed("exc_active_infection", EXC, f"Infection within {window} days of {f.as_of.isoformat()}{when_text(m)} ({quote(m)}).", m)
+    absent = [m for m in ms if is_absent(m)]
+    if absent:
+        return passed("exc_active_infection", EXC, f"No active infection documented ({quote(absent[-1])}).", absent[-1])
+    resolved = [m for m in ms if is_affirmed(m) and m.attrs.get("course") == "resolved"
+                and m.date is not None and not _within(f, m.date, window)]
+    if resolved:
+        return passed("exc_active_infection", EXC, f"Infection resolved more than {window} days ago ({quote(resolved[-1])}).", resolved[-1])
+    return unknown("exc_active_infection", EXC, "No statement about active infection.")
+
+
+def _windowed_events(cid: str, f: PatientFacts, labels: tuple[str, ...], window: int, what: str,
+                     absent_ok: Iterable[Mention] = ()) -> object:
+    ms = f.of("condition", *labels)
+    inside, outside = [], []
+    for m in ms:
+        if not is_affirmed(m):
+            continue
+        d = _event_date(m)
+        if d is not None and _within(f, d, window):
+            inside.append(m)
+        elif d is not None or m.historical or m.attrs.get("course") == "resolved":
+            outside.append(m)
+    if inside:
+        m = f.latest(inside)
+        return failed(cid, EXC, f"{what} within {window} days{when_text(m)} ({quote(m)}).", m)
+    absent = [m for m in ms if is_absent(m)] + list(absent_ok)
+    if outside:
+        m = f.latest(outside)
+        return passed(cid, EXC, f"{what} documented only outside the {window}-day window ({quote(m)}).", m, *absent[-1:])
+    if absent:
+        return passed(cid, EXC, f"No {what.lower()} ({quote(absent[-1])}).", absent[-1])
+    return unknown(cid, EXC, f"{what} is not mentioned.")
+
+
+def exc_cerebrovascular_or_seizure(f: PatientFacts, p: Protocol) -> object:
+    return _windowed_events("exc_cerebrovascular_or_seizure", f, ("STROKE", "ICH", "SEIZURE"),
+                            p.v("cerebrovascular_window_days"), "Stroke, TIA, intracranial haemorrhage or seizure")
+
+
+def exc_viral_infection(f: PatientFacts, p: Protocol) -> object:
+    parts = {"HBV": ("HBSAG", "ANTI_HBC", "HBV_DNA", "HBV"), "HCV": ("HCV_AB", "HCV_RNA", "HCV"),
+             "HIV": ("HIV",), "syphilis": ("SYPHILIS",), "tuberculosis": ("TB",)}
+    positives: list[tuple[str, Mention]] = []
+    negatives: list[Mention] = []
+    pending: list[tuple[str, Mention]] = []
+    for part, labels in parts.items():
+        ms = f.of("condition", *labels)
+        latest: dict[str, Mention] = {}
+        for m in sorted(ms, key=f.recency_key):
+            state = test_result(m) if m.attrs.get("test") else ("positive" if is_affirmed(m) and not m.historical else
+                                                             "negative" if is_absent(m) else None)
+            if state:
+                latest[m.label] = m.model_copy(update={"attrs": {**m.attrs, "state": state}})
+        state_of = {label: m.attrs["state"] for label, m in latest.items()}
+        decisive = _viral_part_status(part, state_of)
+        if decisive == "positive":
+            positives.append((part, next(m for l, m in latest.items() if _deciding_label(part, l, state_of))))
+        elif decisive == "negative":
+            negatives.extend(latest.values())
+        elif decisive == "needs_dna":
+            pending.append((part, next(iter(latest.values()))))
+    if positives:
+        part, m = positives[0]
+        return failed("exc_viral_infection", EXC, f"{part} positive{when_text(m)} ({quote(m)}).", *[m for _, m in positives])
+    if negatives and not pending:
+        return passed("exc_viral_infection", EXC, "Documented viral markers are negative or not excluding ("
+                      + ", ".join(quote(m) for m in negatives[:4]) + ").", *negatives[:6])
+    if pending:
+        part, m = pending[0]
+        return unknown("exc_viral_infection", EXC, f"{part} serology positive without a viral load ({quote(m)}); {MANUAL_REVIEW}.", m)
+    return unknown("exc_viral_infection", EXC, "No HBV, HCV, HIV, syphilis or tuberculosis result is documented.")
+
+
+def _viral_part_status(part: str, s: dict[str, str]) -> Optional[str]:
+    """The protocol's rule for each part: HBV and HCV exclude only with viral DNA/RNA above ULN."""
+    if part == "HBV":
+        if s.get("HBV_DNA") == "positive":
+            return "positive"
+        if s.get("HBV_DNA") == "negative" or (s.get("HBSAG") == "negative" and s.get("ANTI_HBC") in ("negative", None)):
+            return "negative"
+        if s.get("HBSAG") == "positive" or s.get("ANTI_HBC") == "positive":
+            return "needs_dna"
+        return "negative" if s.get("HBV") == "negative" else None
+    if part == "HCV":
+        if s.get("HCV_RNA") == "positive":
+            return "positive"
+        if s.get("HCV_RNA") == "negative" or s.get("HCV_AB") == "negative":
+            return "negative"
+        if s.get("HCV_AB") == "positive":
+            return "needs_dna"
+        return "negative" if s.get("HCV") == "negative" else None
+    values = set(s.values())
+    if "positive" in values:
+        return "positive"
+    return "negative" if "negative" in values else None
+
+
+def _deciding_label(part: str, label: str, s: dict[str, str]) -> bool:
+    if part == "HBV":
+        return label == "HBV_DNA"
+    if part == "HCV":
+        return label == "HCV_RNA"
+    return s.get(label) == "positive"
+
+
+def exc_cardiac_disease(f: PatientFacts, p: Protocol) -> object:
+    cid = "exc_cardiac_disease"
+    window, nyha_max = p.v("mi_cabg_window_days"), p.v("nyha_max_allowed_class")
+    fails, absent = [], []
+    nyha = f.latest([m for m in f.of("condition", "NYHA", where=is_affirmed) if m.attrs.get("nyha_class")])
+    if nyha is not None:
+        (fails if nyha.attrs["nyha_class"] > nyha_max else absent).append(nyha)
+    for m in f.of("condition", "MI", "CABG", where=is_affirmed):
+        d = _event_date(m)
+        if d is not None and _within(f, d, window):
+            fails.append(m)
+        elif d is not None or m.historical:
+            absent.append(m)
+    for m in f.of("condition", "VENTRICULAR_ARRHYTHMIA", where=is_affirmed):
+        if not m.historical and m.attrs.get("course") != "resolved":
+            fails.append(m)
+    for m in f.of("condition", "SYNCOPE", where=is_affirmed):
+        if "unexplained" in m.evidence.text.lower() and not m.historical:
+            fails.append(m)
+    for m in f.of("condition", "CARDIOMYOPATHY", where=is_affirmed):
+        if "severe" in m.evidence.text.lower() and m.attrs.get("course") not in ("resolved",):
+            fails.append(m)
+    absent += f.of("condition", "NYHA", "MI", "CABG", "VENTRICULAR_ARRHYTHMIA", "ARRHYTHMIA", "SYNCOPE",
+                   "CARDIOMYOPATHY", "CARDIAC_HISTORY", where=is_absent)
+    if fails:
+        m = f.latest(fails)
+        what = f"NYHA class {m.attrs['nyha_class']}" if m.label == "NYHA" else quote(m)
+        return failed(cid, EXC, f"Excluding cardiac disease documented: {what}{when_text(m)}.", *fails)
+    if absent:
+        m = f.latest(absent)
+        return passed(cid, EXC, f"No excluding cardiac disease ({quote(m)}).", m)
+    return unknown(cid, EXC, "No statement about heart failure, MI, ventricular arrhythmia, syncope or cardiomyopathy.")
+
+
+def exc_autoimmune(f: PatientFacts, p: Protocol) -> object:
+    cid = "exc_autoimmune"
+    ms = f.of("condition", "AUTOIMMUNE")
+    latest: dict[str, Mention] = {}
+    for m in sorted((m for m in ms if is_own(m)), key=f.recency_key):
+        latest[_disease_key(m)] = m
+    active = [m for m in latest.values() if is_affirmed(m) and m.attrs.get("course") == "active"]
+    if active:
+        m = f.latest(active)
+        return failed(cid, EXC, f"Active autoimmune disease{when_text(m)} ({quote(m)}).", m)
+    undecided = [m for m in latest.values() if is_affirmed(m) and m.attrs.get("course") not in ("resolved", "controlled")]
+    if undecided:
+        m = f.latest(undecided)
+        return unknown(cid, EXC, f"Autoimmune disease without a stated activity ({quote(m)}); {MANUAL_REVIEW}.", m)
+    if latest:
+        m = f.latest(latest.values())
+        state = "absent" if m.negated else m.attrs.get("course")
+        return passed(cid, EXC, f"Autoimmune disease {state} ({quote(m)}).", *latest.values())
+    return unknown(cid, EXC, "Autoimmune disease is not mentioned.")
+
+
+def _disease_key(m: Mention) -> str:
+    words = re.findall(r"[a-z]+", (m.name or m.evidence.text).lower())
+    return words[0] if words else m.label
+
+
+def exc_prior_malignancy(f: PatientFacts, p: Protocol) -> object:
+    cid = "exc_prior_malignancy"
+    window = p.v("prior_malignancy_window_days")
+    if not f.t_cell_categories():
+        return unknown(cid, EXC, "The primary diagnosis is not established, so no other malignancy can be judged.")
+    others = [m for m in f.diagnoses() if m.label == "OTHER"]
+    inside, passed_ms, undated = [], [], []
+    for m in others:
+        if m.attrs.get("exception"):
+            passed_ms.append(m)
+            continue
+        d = m.date
+        if d is not None and _within(f, d, window):
+            inside.append(m)
+        elif d is not None and d < f.as_of:
+            passed_ms.append(m)
+        else:
+            undated.append(m)
+    if inside:
+        m = f.latest(inside)
+        return failed(cid, EXC, f"Another malignancy within 5 years{when_text(m)} ({quote(m)}).", m)
+    if undated:
+        m = f.latest(undated)
+        return unknown(cid, EXC, f"Another malignancy without a date ({quote(m)}); {MANUAL_REVIEW}.", m)
+    absent = [m for m in f.of("diagnosis", where=is_absent) if m.attrs.get("generic")]
+    if passed_ms:
+        m = f.latest(passed_ms)
+        why = "an allowed exception" if m.attrs.get("exception") else "more than 5 years ago"
+        return passed(cid, EXC, f"Other malignancy is {why} ({quote(m)}{when_text(m)}).", *passed_ms)
+    if absent:
+        return passed(cid, EXC, f"No other malignancy ({quote(absent[-1])}).", absent[-1])
+    return unknown(cid, EXC, "Other malignancies are not mentioned.")
+
+
+def exc_live_vaccine(f: PatientFacts, p: Protocol) -> object:
+    return _windowed_events("exc_live_vaccine", f, ("LIVE_VACCINE",), p.v("live_vaccine_window_days"), "Live vaccine")
+
+
+def exc_pregnancy(f: PatientFacts, p: Protocol) -> object:
+    cid = "exc_pregnancy"
+    states = f.of("condition", "PREGNANCY", "BREASTFEEDING")
+    pregnant = [m for m in states if not m.attrs.get("test") and is_affirmed(m) and not m.historical]
+    tests = [m for m in states if m.attrs.get("test") and is_own(m) and test_result(m)]
+    latest_test = f.latest(tests)
+    if latest_test is not None and test_result(latest_test) == "positive":
+        return failed(cid, EXC, f"Positive pregnancy test{when_text(latest_test)} ({quote(latest_test)}).", latest_test)
+    if pregnant:
+        m = f.latest(pregnant)
+        return failed(cid, EXC, f"Pregnancy, breastfeeding or planned pregnancy documented ({quote(m)}).", m)
+    if latest_test is not None:
+        return passed(cid, EXC, f"Negative pregnancy test{when_text(latest_test)} ({quote(latest_test)}).", latest_test)
+    sex = f.latest(f.of("sex", where=is_affirmed))
+    if sex is not None and sex.label == "male":
+        return passed(cid, EXC, "Male patient.", sex)
+    return unknown(cid, EXC, "No pregnancy test is documented.", sex)
+
+
+def exc_investigator(f: PatientFacts, p: Protocol) -> object:
+    return unknown("exc_investigator", EXC, f"{MANUAL_REVIEW}: investigator-determined eligibility.")

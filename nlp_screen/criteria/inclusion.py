@@ -1,0 +1,312 @@
+"""The protocol's inclusion criteria: one function per contract id, PatientFacts -> CriterionResult."""
+from __future__ import annotations
+
+from typing import Optional
+
+from ..facts import CUTANEOUS_CATEGORIES, T_CELL_CATEGORIES, PatientFacts, is_affirmed, is_own
+from ..models import Mention
+from ..protocol import Protocol
+from .common import MANUAL_REVIEW, failed, fmt, passed, quote, unknown, when_text
+from .therapy import count_lines_of_therapy, systemic_therapies
+
+INC = "inclusion"
+
+
+def inc_age(f: PatientFacts, p: Protocol) -> object:
+    m = f.age
+    if m is None:
+        return unknown("inc_age", INC, "No age is documented.")
+    lo, hi = p.v("age_min"), p.v("age_max")
+    age = int(m.value)
+    if lo <= age <= hi:
+        return passed("inc_age", INC, f"Age {age}{when_text(m)} is within the protocol's {lo}-{hi}.", m)
+    return failed("inc_age", INC, f"Age {age}{when_text(m)} is outside the protocol's {lo}-{hi}.", m)
+
+
+def inc_diagnosis(f: PatientFacts, p: Protocol) -> object:
+    dx = f.diagnoses()
+    eligible = [m for m in dx if m.label in T_CELL_CATEGORIES]
+    if eligible:
+        m = f.latest(eligible)
+        return passed("inc_diagnosis", INC, f"{m.label} is documented ({quote(m)}).", m)
+    others = [m for m in dx if m.label == "OTHER"]
+    excluded_t = [m for m in f.of("diagnosis", *T_CELL_CATEGORIES, where=lambda m: is_own(m) and m.negated)]
+    if excluded_t:
+        return failed("inc_diagnosis", INC, f"T-cell disease is explicitly excluded ({quote(excluded_t[-1])}).",
+                      excluded_t[-1], *others[-1:])
+    current_others = [m for m in others if not m.historical]
+    if current_others:
+        m = f.latest(current_others)
+        return failed("inc_diagnosis", INC, f"Only a non-T-cell malignancy is documented ({quote(m)}).", m)
+    return unknown("inc_diagnosis", INC, "No T-ALL or T-cell lymphoma diagnosis is documented.")
+
+
+def inc_disease_burden(f: PatientFacts, p: Protocol) -> object:
+    cats = f.t_cell_categories()
+    results = []
+    if cats & set(CUTANEOUS_CATEGORIES):
+        results.append(_mfss_stage(f, p))
+    if "T-ALL" in cats or not cats:
+        results.append(_marrow_burden(f, p))
+    if cats - {"T-ALL", "MF", "SS"} or not cats:
+        results.append(_measurable_lesion(f, p))
+    for status in ("pass", "fail"):
+        for r in results:
+            if r.status == status:
+                return r
+    return results[0] if results else unknown("inc_disease_burden", INC, "No disease burden is documented.")
+
+
+def _marrow_burden(f: PatientFacts, p: Protocol):
+    floor = p.v("marrow_blasts_min_percent")
+    blasts = f.latest(f.of("blasts", where=lambda m: is_affirmed(m) and m.attrs.get("site") != "blood"))
+    mrd = f.latest(f.of("mrd", where=is_affirmed))
+    if blasts is not None and blasts.value >= floor:
+        return passed("inc_disease_burden", INC, f"Marrow blasts {fmt(blasts.value)}%{when_text(blasts)} (>= {floor}%).", blasts)
+    if mrd is not None and mrd.label == "positive":
+        return passed("inc_disease_burden", INC, f"MRD positive{when_text(mrd)}.", mrd)
+    if blasts is not None and mrd is not None and mrd.label == "negative":
+        return failed("inc_disease_burden", INC,
+                      f"Marrow blasts {fmt(blasts.value)}% (< {floor}%) with MRD-negative remission.", blasts, mrd)
+    return unknown("inc_disease_burden", INC, "No marrow blast count or MRD result is documented.", blasts)
+
+
+def _measurable_lesion(f: PatientFacts, p: Protocol):
+    nodal, extra = p.v("nodal_long_axis_min_cm"), p.v("extranodal_long_axis_min_cm")
+    lesions = f.of("lesion", where=lambda m: is_affirmed(m) and not m.historical and not m.attrs.get("previous"))
+    measurable = [m for m in lesions if m.attrs.get("axis") != "short"
+                  and m.value > (nodal if m.attrs.get("site") == "nodal" else extra)]
+    if measurable:
+        m = max(measurable, key=lambda m: (m.value, f.recency_key(m)))
+        return passed("inc_disease_burden", INC,
+                      f"Measurable {m.attrs.get('site')} lesion {fmt(m.value)} cm (> {fmt(nodal if m.attrs.get('site') == 'nodal' else extra)} cm).", m)
+    return unknown("inc_disease_burden", INC, "No measurable lesion (nodal > 1.5 cm, extranodal > 1.0 cm) is documented.")
+
+
+_STAGE_ORDER = ["0", "IA", "IB", "IIA", "IIB", "III", "IIIA", "IIIB", "IV", "IVA", "IVA1", "IVA2", "IVB"]
+
+
+def _stage_rank(label: str) -> Optional[int]:
+    return _STAGE_ORDER.index(label) if label in _STAGE_ORDER else None
+
+
+def _mfss_stage(f: PatientFacts, p: Protocol):
+    floor = p.v("mfss_min_stage")
+    stages = [m for m in f.of("stage", where=is_affirmed) if _stage_rank(m.label) is not None
+              and not m.attrs.get("other_disease")]
+    m = f.latest(stages)
+    if m is None:
+        return unknown("inc_disease_burden", INC, "No MF/SS stage is documented.")
+    if _stage_rank(m.label) >= _stage_rank(floor):
+        return passed("inc_disease_burden", INC, f"MF/SS stage {m.label}{when_text(m)} is {floor} or higher.", m)
+    return failed("inc_disease_burden", INC, f"MF/SS stage {m.label}{when_text(m)} is below {floor}.", m)
+
+
+def inc_relapsed_refractory(f: PatientFacts, p: Protocol) -> object:
+    cid = "inc_relapsed_refractory"
+    status = f.of("disease_status", where=is_affirmed)
+    by = {label: [m for m in status if m.label == label] for label in
+          ("RELAPSE", "RELAPSED_REFRACTORY", "REFRACTORY", "PRIMARY_REFRACTORY", "PROGRESSION", "CR",
+           "NEWLY_DIAGNOSED", "RELAPSE_POST_HSCT", "LINES", "INDUCTION_CYCLES")}
+    min_lines, min_cycles = p.v("min_failed_lines"), p.v("min_induction_cycles")
+    tall = "T-ALL" in f.t_cell_categories()
+    therapies = systemic_therapies(f)
+    lines = max([count_lines_of_therapy(f, therapies)] + [int(m.value) for m in by["LINES"]])
+    cycles = max([int(m.value) for m in by["INDUCTION_CYCLES"]], default=0)
+    hsct = [m for m in f.of("therapy", "hsct_allogeneic", "hsct_autologous", where=is_affirmed)]
+    if by["RELAPSE_POST_HSCT"]:
+        m = f.latest(by["RELAPSE_POST_HSCT"])
+        return passed(cid, INC, f"Relapse after HSCT ({quote(m)}).", m)
+    failure = by["REFRACTORY"] + by["PRIMARY_REFRACTORY"] + by["PROGRESSION"] + by["RELAPSED_REFRACTORY"] + by["RELAPSE"]
+    if by["PRIMARY_REFRACTORY"] and (not tall or cycles >= min_cycles or lines >= min_lines):
+        m = f.latest(by["PRIMARY_REFRACTORY"])
+        return passed(cid, INC, f"Primary refractory disease ({quote(m)}).", m, *by["INDUCTION_CYCLES"][-1:])
+    if tall and cycles >= min_cycles and (by["REFRACTORY"] or by["PRIMARY_REFRACTORY"]):
+        m = f.latest(by["INDUCTION_CYCLES"])
+        return passed(cid, INC, f"Refractory to {cycles} induction cycles.", m)
+    if failure and lines >= min_lines:
+        m = f.latest(failure)
+        evidence = [m] + [f.latest(by["LINES"])] if by["LINES"] else [m] + therapies[-2:]
+        return passed(cid, INC, f"Relapsed/refractory after {lines} lines of therapy ({quote(m)}).", *evidence)
+    relapse = by["RELAPSE"] + by["RELAPSED_REFRACTORY"]
+    if tall and relapse and by["CR"]:
+        early = _relapse_within(f, by["CR"], relapse, p.v("relapse_after_cr_max_months"))
+        if early is not None:
+            cr, rel = early
+            return passed(cid, INC, f"Relapse within {p.v('relapse_after_cr_max_months')} months of first CR.", cr, rel)
+    if by["NEWLY_DIAGNOSED"] and not therapies and not failure:
+        m = f.latest(by["NEWLY_DIAGNOSED"])
+        return failed(cid, INC, f"Newly diagnosed and untreated ({quote(m)}).", m)
+    if by["CR"] and not failure:
+        m = f.latest(by["CR"])
+        return failed(cid, INC, f"In remission without a documented relapse ({quote(m)}).", m)
+    if relapse and lines == 1 and not hsct and not (by["REFRACTORY"] or by["PRIMARY_REFRACTORY"] or by["PROGRESSION"]):
+        m = f.latest(relapse)
+        if not tall:
+            return failed(cid, INC, f"Lymphoma relapse after a single line of therapy without HSCT ({quote(m)}).", m, *therapies[-1:])
+        late = _relapse_within(f, by["CR"], relapse, p.v("relapse_after_cr_max_months"), late=True)
+        if late is not None:
+            return failed(cid, INC, "T-ALL first relapse more than 12 months after first CR, after first-line therapy only.", *late)
+    return unknown(cid, INC, "Relapsed/refractory status cannot be determined from the notes.",
+                   *(f.latest(failure) and [f.latest(failure)] or []))
+
+
+def _relapse_within(f: PatientFacts, crs: list[Mention], relapses: list[Mention], months: int, late: bool = False):
+    cr_dates = [m for m in crs if m.date is not None]
+    rel_dates = [m for m in relapses if m.date is not None]
+    if not cr_dates or not rel_dates:
+        return None
+    cr = min(cr_dates, key=lambda m: m.date)
+    after = [m for m in rel_dates if m.date > cr.date]
+    if not after:
+        return None
+    rel = min(after, key=lambda m: m.date)
+    gap_days = (rel.date - cr.date).days
+    within = gap_days <= months * 30.44
+    return (cr, rel) if within != late else None
+
+
+def inc_cd5(f: PatientFacts, p: Protocol) -> object:
+    from .cd5 import judge_cd5, select_cd5
+    selected = select_cd5(f)
+    if selected is None:
+        return unknown("inc_cd5", INC, "No CD5 result on the tumour cells is documented.")
+    return judge_cd5(selected, p)
+
+
+def inc_ecog(f: PatientFacts, p: Protocol) -> object:
+    m = f.latest(f.of("ecog", where=is_affirmed))
+    if m is None:
+        return unknown("inc_ecog", INC, "No ECOG performance status is documented.")
+    hi = p.v("ecog_max")
+    conv = f" (converted from KPS {m.attrs['converted_from_kps']}%)" if m.attrs.get("converted_from_kps") else ""
+    if m.value <= hi:
+        return passed("inc_ecog", INC, f"ECOG {fmt(m.value)}{conv}{when_text(m)} is within the protocol's 0-{hi}.", m)
+    return failed("inc_ecog", INC, f"ECOG {fmt(m.value)}{conv}{when_text(m)} is above the protocol's 0-{hi}.", m)
+
+
+def inc_life_expectancy(f: PatientFacts, p: Protocol) -> object:
+    hospice = f.of("condition", "HOSPICE", where=lambda m: is_affirmed(m) and not m.historical)
+    if hospice:
+        m = f.latest(hospice)
+        return failed("inc_life_expectancy", INC, f"Hospice, comfort care or short life expectancy is documented ({quote(m)}).", m)
+    return passed("inc_life_expectancy", INC, "No hospice, comfort care or life expectancy under 12 weeks is documented.")
+
+
+def select_lvef(f: PatientFacts) -> Optional[Mention]:
+    """The most recent LVEF; on its date a number beats a description of the same study."""
+    group = f.latest_date_group(f.of("lvef", where=lambda m: is_affirmed(m) and not m.historical))
+    numeric = [m for m in group if m.value is not None]
+    return (numeric or group or [None])[-1]
+
+
+def inc_cardiac_function(f: PatientFacts, p: Protocol) -> object:
+    m = select_lvef(f)
+    floor = p.v("lvef_min_percent")
+    if m is None:
+        return unknown("inc_cardiac_function", INC, "No LVEF is documented.")
+    if m.value is not None:
+        text = f"LVEF {fmt(m.value)}%" + (f"-{fmt(m.high)}%" if m.high and m.high != m.value else "")
+        if m.value >= floor:
+            return passed("inc_cardiac_function", INC, f"{text}{when_text(m)} is at least {floor}%.", m)
+        return failed("inc_cardiac_function", INC, f"{text}{when_text(m)} is below {floor}%.", m)
+    q = m.attrs.get("qualitative")
+    if q == "normal":
+        return passed("inc_cardiac_function", INC, f"LV systolic function described as normal{when_text(m)}.", m)
+    return failed("inc_cardiac_function", INC, f"LV systolic function described as {q}{when_text(m)}.", m)
+
+
+def lab_ratio(m: Mention, p: Protocol) -> tuple[Optional[float], str]:
+    """value / ULN, with the written ULN when there is one, else the contract's reference limit for the unit."""
+    uln = m.attrs.get("uln")
+    source = "written ULN"
+    if not uln:
+        unit = m.unit or _guess_unit(m, p)
+        uln = getattr(p.reference_limits, m.label).get(unit)
+        source = f"reference ULN {fmt(uln)} {unit}"
+    return (m.value / uln if uln else None), source
+
+
+def _guess_unit(m: Mention, p: Protocol) -> str:
+    cut = getattr(p.si_unit_threshold, m.label, None)
+    if cut is not None and m.value > cut:
+        return "umol/L"
+    return "U/L" if m.label in ("alt", "ast") else "mg/dL"
+
+
+def inc_renal_function(f: PatientFacts, p: Protocol) -> object:
+    m = f.latest(f.of("lab", "creatinine", where=is_affirmed))
+    if m is None:
+        return unknown("inc_renal_function", INC, "No creatinine is documented.")
+    ratio, source = lab_ratio(m, p)
+    limit = p.v("creatinine_max_x_uln")
+    if ratio is None:
+        return unknown("inc_renal_function", INC, f"Creatinine {fmt(m.value)} has no usable ULN.", m)
+    text = f"Creatinine {fmt(m.value)}{' ' + m.unit if m.unit else ''}{when_text(m)} is {ratio:.2f} x ULN ({source})"
+    if ratio <= limit:
+        return passed("inc_renal_function", INC, f"{text}, within {fmt(limit)} x ULN.", m)
+    return failed("inc_renal_function", INC, f"{text}, above {fmt(limit)} x ULN.", m)
+
+
+def inc_hepatic_function(f: PatientFacts, p: Protocol) -> object:
+    liver = f.of("condition", "LIVER_INVOLVEMENT", where=is_affirmed)
+    t_limit = p.v("transaminase_max_x_uln_liver_involvement" if liver else "transaminase_max_x_uln")
+    limits = {"alt": t_limit, "ast": t_limit, "bilirubin": p.v("bilirubin_max_x_uln")}
+    parts, over = [], []
+    for analyte, limit in limits.items():
+        m = f.latest(f.of("lab", analyte, where=is_affirmed))
+        if m is None:
+            continue
+        ratio, _ = lab_ratio(m, p)
+        if ratio is None:
+            continue
+        parts.append((m, ratio, limit))
+        if ratio > limit:
+            over.append((m, ratio, limit))
+    if over:
+        text = "; ".join(f"{m.label.upper()} {fmt(m.value)} is {r:.1f} x ULN (limit {fmt(l)})" for m, r, l in over)
+        return failed("inc_hepatic_function", INC, text + ".", *[m for m, _, _ in over])
+    if parts:
+        text = ", ".join(f"{m.label.upper()} {r:.1f} x ULN" for m, r, _ in parts)
+        return passed("inc_hepatic_function", INC, f"{text}: within limits.", *[m for m, _, _ in parts])
+    return unknown("inc_hepatic_function", INC, "No ALT, AST or bilirubin is documented.")
+
+
+def inc_pulmonary_function(f: PatientFacts, p: Protocol) -> object:
+    m = f.latest(f.of("spo2", where=is_affirmed))
+    floor = p.v("spo2_min_percent")
+    if m is None:
+        return unknown("inc_pulmonary_function", INC, "No oxygen saturation is documented.")
+    ra = m.attrs.get("room_air")
+    if ra is False:
+        return failed("inc_pulmonary_function", INC, f"SpO2 {fmt(m.value)}% on supplemental oxygen{when_text(m)}.", m)
+    if m.value >= floor:
+        air = "on room air" if ra else "(room air not stated)"
+        return passed("inc_pulmonary_function", INC, f"SpO2 {fmt(m.value)}% {air}{when_text(m)} is at least {floor}%.", m)
+    if ra:
+        return failed("inc_pulmonary_function", INC, f"SpO2 {fmt(m.value)}% on room air{when_text(m)} is below {floor}%.", m)
+    return unknown("inc_pulmonary_function", INC, f"SpO2 {fmt(m.value)}% without room air stated.", m)
+
+
+def _not_contradicted(cid: str, label: str, what: str):
+    def judge(f: PatientFacts, p: Protocol):
+        found = f.of("condition", label, where=lambda m: is_affirmed(m) and m.attrs.get("course") != "resolved")
+        if found:
+            m = f.latest(found)
+            return failed(cid, INC, f"{what} is documented ({quote(m)}).", m)
+        return passed(cid, INC, f"No {what.lower()} is documented.")
+    judge.__name__ = cid
+    return judge
+
+
+inc_apheresis_feasible = _not_contradicted("inc_apheresis_feasible", "APHERESIS_CONTRAINDICATION",
+                                           "A contraindication to leukapheresis or venipuncture")
+inc_no_severe_psychiatric = _not_contradicted("inc_no_severe_psychiatric", "PSYCHIATRIC_SEVERE", "A severe psychiatric disorder")
+
+
+def inc_contraception(f: PatientFacts, p: Protocol) -> object:
+    return unknown("inc_contraception", INC, f"{MANUAL_REVIEW}: agreement to use contraception is confirmed at consent.")
+
+
+def inc_consent(f: PatientFacts, p: Protocol) -> object:
+    return unknown("inc_consent", INC, f"{MANUAL_REVIEW}: informed consent is obtained by the study team.")

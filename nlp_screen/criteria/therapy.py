@@ -1,0 +1,54 @@
+"""Therapy history shared by several criteria: which therapies count, and how many lines of therapy were given."""
+from __future__ import annotations
+
+from ..facts import CUTANEOUS_CATEGORIES, PatientFacts, is_affirmed
+from ..models import Mention
+
+SYSTEMIC = ("chemotherapy", "targeted", "immunotherapy", "investigational", "car_t", "car_nk", "gene_modified_cell_therapy")
+# Given alongside a line, not a line of their own: CNS prophylaxis and transplant conditioning.
+NOT_A_LINE = ("intrathecal chemotherapy", "conditioning")
+
+
+def given_therapies(f: PatientFacts) -> list[Mention]:
+    """Therapies the patient received: affirmed, not planned, not held; skin-directed therapy only for MF/SS."""
+    cutaneous = bool(f.t_cell_categories() & set(CUTANEOUS_CATEGORIES))
+    return [m for m in f.of("therapy", where=is_affirmed)
+            if not m.attrs.get("not_given") and (cutaneous or not m.attrs.get("skin_directed"))]
+
+
+def systemic_therapies(f: PatientFacts) -> list[Mention]:
+    return sorted((m for m in given_therapies(f) if m.label in SYSTEMIC), key=f.recency_key)
+
+
+def count_lines_of_therapy(f: PatientFacts, therapies: list[Mention]) -> int:
+    """Distinct lines of systemic therapy in the history.
+
+    On one line of text, named regimens are lines of their own and bare agents beside a regimen are its parts
+    ('GDP (gemcitabine, cisplatin)'); agents alone on a line form one combination ('nelarabine + cyclophosphamide
+    + etoposide'). Across notes a regimen is counted once, and a combination that only restates others
+    ('refractory to alemtuzumab and bendamustine') adds nothing. Generic 'chemotherapy' counts only when nothing
+    more specific is named.
+    """
+    by_line: dict[tuple[str, int], list[Mention]] = {}
+    for m in therapies:
+        if (m.name or "") in NOT_A_LINE:
+            continue
+        by_line.setdefault((m.evidence.note_id, m.attrs.get("line", -1)), []).append(m)
+    regimens: set[str] = set()
+    combos: list[frozenset[str]] = []
+    for group in by_line.values():
+        names = {m.name for m in group if m.name != "chemotherapy"}
+        line_regimens = {m.name for m in group if m.attrs.get("level") == "regimen" and m.name != "chemotherapy"}
+        regimens |= line_regimens
+        agents = names - line_regimens
+        if agents and not line_regimens:
+            combos.append(frozenset(agents))
+    kept: list[frozenset[str]] = []
+    for combo in sorted(set(combos), key=len):
+        covered = frozenset().union(*kept) if kept else frozenset()
+        if not combo <= covered:
+            kept.append(combo)
+    lines = len(regimens) + len(kept)
+    if lines == 0 and any(m.name == "chemotherapy" for m in therapies):
+        return 1
+    return lines

@@ -1,0 +1,237 @@
+"""Note -> NoteFacts: runs the spaCy pipeline on one note and reads every mention off the Doc.
+
+A mention gets its kind and value (from the target rule's metadata or the value extractor), its context flags
+with the cue that set each one, its section (and what the section implies), a date written beside it, and its
+evidence span.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Optional
+
+from spacy.tokens import Doc, Span
+
+from .components.context import context_cues
+from .extractors import Found, load_vocabulary
+from .extractors.readers import read_course, read_nyha_class, read_test_result, read_therapy_course
+from .models import CONTEXT_FLAGS, Evidence, Mention, Note, NoteFacts
+from .pipeline import SPAN_GROUP, build_nlp, default_patterns_dir
+
+_SPAN_FLAG_ATTRS = {"negated": "is_negated", "historical": "is_historical", "hypothetical": "is_hypothetical",
+                    "family": "is_family", "uncertain": "is_uncertain"}
+# How far (characters, same line) a date may stand from a mention and still be "written beside" it.
+_DATE_REACH = 60
+
+
+class Extractor:
+    """Holds one built pipeline; call it on a Note, or `pipe` many notes."""
+
+    def __init__(self, patterns_dir: Optional[Path] = None) -> None:
+        self.patterns_dir = Path(patterns_dir) if patterns_dir else default_patterns_dir()
+        self.nlp = build_nlp(self.patterns_dir)
+        self.vocabulary = load_vocabulary(self.patterns_dir / "values.json")
+        self.section_context = _load_section_context(self.patterns_dir / "section_context.json")
+
+    def __call__(self, note: Note) -> NoteFacts:
+        return next(self.pipe([note]))
+
+    def pipe(self, notes: Iterable[Note], batch_size: int = 32) -> Iterator[NoteFacts]:
+        def docs(batch_notes):
+            for note in batch_notes:
+                doc = self.nlp.make_doc(note.text)
+                doc._.nlp_screen_note_date = note.note_date
+                yield doc
+        pending: list[Note] = []
+        for note in notes:
+            pending.append(note)
+            if len(pending) >= batch_size:
+                yield from self._run(pending, docs)
+                pending = []
+        if pending:
+            yield from self._run(pending, docs)
+
+    def _run(self, notes: list[Note], docs) -> Iterator[NoteFacts]:
+        for note, doc in zip(notes, self.nlp.pipe(docs(notes), batch_size=len(notes))):
+            yield read_note_facts(doc, note, self.vocabulary, self.section_context)
+
+    def doc(self, note: Note) -> Doc:
+        """The processed Doc of one note (for `explain` and tests)."""
+        doc = self.nlp.make_doc(note.text)
+        doc._.nlp_screen_note_date = note.note_date
+        for _, proc in self.nlp.pipeline:
+            doc = proc(doc)
+        return doc
+
+
+def _load_section_context(path: Path) -> dict[str, dict[str, list[str]]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def read_note_facts(doc: Doc, note: Note, vocabulary: dict, section_context: dict) -> NoteFacts:
+    """Every mention of one processed note, in text order."""
+    text = doc.text
+    sections = _SectionIndex(doc)
+    values = {(s.start_char, s.end_char, s.label_): f for s, f in (doc._.nlp_screen_values or ())}
+    spans = sorted(doc.spans[SPAN_GROUP] if SPAN_GROUP in doc.spans else (), key=lambda s: (s.start_char, s.end_char))
+    dates = doc._.nlp_screen_dates or []
+    mention_dates = assign_dates(text, [(s.start_char, s.end_char, _is_therapy(s)) for s in spans], dates, sections)
+    line_of = _LineIndex(text)
+    mentions = []
+    for span, date in zip(spans, mention_dates):
+        found = values.get((span.start_char, span.end_char, span.label_))
+        mention = _mention(span, found, note, text, sections, date, vocabulary, section_context, line_of(span.start_char))
+        if mention is not None:
+            mentions.append(mention)
+    for found in dates:
+        mentions.append(Mention(kind="date", label=found.label, attrs=dict(found.attrs),
+                                section=sections.category_at_char(found.start),
+                                evidence=_evidence(note, text, found.start, found.end, sections.category_at_char(found.start))))
+    return NoteFacts(patient_id=note.patient_id, note_id=note.note_id, note_type=note.note_type,
+                     note_date=note.note_date, mentions=mentions)
+
+
+def _is_therapy(span: Span) -> bool:
+    return span.label_ == "THERAPY"
+
+
+def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections: "_SectionIndex",
+             date: Optional[dt.date], vocabulary: dict, section_context: dict, line: int) -> Optional[Mention]:
+    section = sections.category_at_char(span.start_char)
+    if found is not None:
+        kind, label = found.kind, found.label
+        fields: dict[str, Any] = {"value": found.value, "high": found.high, "unit": found.unit, "attrs": dict(found.attrs)}
+        name = None
+    else:
+        rule = getattr(span._, "target_rule", None)
+        meta = dict(rule.metadata or {}) if rule is not None else {}
+        kind = meta.pop("concept", None)
+        if kind is None:
+            return None
+        label = meta.pop("category", kind.upper())
+        name = meta.pop("name", None) or span.text
+        fields = {"attrs": meta}
+        _read_after(kind, label, span, text, fields["attrs"], vocabulary)
+        if kind == "therapy":
+            fields["attrs"]["line"] = line  # lines of therapy are counted per line of text (see criteria.therapy)
+    if kind == "cd5" and fields["attrs"].get("method") is None:
+        fields["attrs"]["method"] = _cd5_method(section, note.note_type, vocabulary)
+    flags = {flag: bool(getattr(span._, attr, False)) for flag, attr in _SPAN_FLAG_ATTRS.items()}
+    cues = context_cues(span)
+    for flag, kinds in section_context.get(section or "", {}).items():
+        if "*" in kinds or kind in kinds:
+            if flag == "current":
+                fields["attrs"]["current"] = True
+            elif not flags.get(flag):
+                flags[flag] = True
+                cues[flag] = f"section:{section}"
+    return Mention(kind=kind, label=label, name=name, **fields, **flags, cues=cues, section=section, date=date,
+                   evidence=_evidence(note, text, span.start_char, span.end_char, section))
+
+
+def _read_after(kind: str, label: str, span: Span, text: str, attrs: dict, vocabulary: dict) -> None:
+    """Fill what a target rule cannot know: a test's result, an NYHA class, a condition's or therapy's course."""
+    if kind == "condition":
+        if attrs.get("test"):
+            attrs["result"] = read_test_result(text, span.end_char, vocabulary)
+        if label == "NYHA":
+            attrs["nyha_class"] = read_nyha_class(text, span.end_char, vocabulary)
+        attrs["course"] = read_course(text, span.start_char, span.end_char, vocabulary)
+    elif kind == "therapy":
+        attrs.update(read_therapy_course(text, span.start_char, span.end_char))
+
+
+def _cd5_method(section: Optional[str], note_type: Optional[str], vocabulary: dict) -> Optional[str]:
+    v = vocabulary["cd5"]
+    return v["method_by_section"].get(section or "") or v["method_by_note_type"].get((note_type or "").lower())
+
+
+def _evidence(note: Note, text: str, start: int, end: int, section: Optional[str]) -> Evidence:
+    return Evidence(note_id=note.note_id, start=start, end=end, text=text[start:end], section=section,
+                    note_date=note.note_date, note_type=note.note_type)
+
+
+class _SectionIndex:
+    """Section category and title-line of any character offset (medSpaCy sections are token ranges)."""
+
+    def __init__(self, doc: Doc) -> None:
+        sections = [s for s in (getattr(doc._, "sections", None) or [])]
+        self._starts = [doc[s.title_start].idx if s.title_start < len(doc) else len(doc.text) for s in sections]
+        self._cats = [s.category for s in sections]
+        self._title_ends = [doc[s.title_end - 1].idx + len(doc[s.title_end - 1]) if s.title_end > s.title_start else None
+                            for s in sections]
+
+    def _index(self, char: int) -> int:
+        return bisect.bisect_right(self._starts, char) - 1
+
+    def category_at_char(self, char: int) -> Optional[str]:
+        i = self._index(char)
+        return self._cats[i] if i >= 0 else None
+
+    def title_span(self, char: int) -> Optional[tuple[int, int]]:
+        i = self._index(char)
+        if i < 0 or self._title_ends[i] is None:
+            return None
+        return self._starts[i], self._title_ends[i]
+
+
+def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[Found],
+                 sections: Optional[_SectionIndex] = None) -> list[Optional[dt.date]]:
+    """The date written beside each mention (start, end, is_therapy), or None.
+
+    Each date on a line is claimed by the mention nearest to it on that line ("LVEF 40% (03/2023) -> 58% on TTE
+    01/09/2025" gives 40% the 2023 date and 58% the 2025 one). A mention that claimed a date takes the nearest it
+    claimed (a therapy takes the latest: '07/15/2024-02/28/2025: duvelisib' ended 02/28/2025); one that claimed none
+    takes the closest date before it on its line ('BM 04/22/25: 38% blasts, CD5 92%'), else a date on its section's
+    title line ('LABS (05/09/2025)').
+    """
+    if not dates:
+        return [None] * len(mentions)
+    line_of = _LineIndex(text)
+    by_line: dict[int, list[int]] = {}
+    for i, (s, _, _) in enumerate(mentions):
+        by_line.setdefault(line_of(s), []).append(i)
+    claimed: dict[int, list[tuple[int, Found]]] = {}
+    dates_by_line: dict[int, list[Found]] = {}
+    for d in dates:
+        line = line_of(d.start)
+        dates_by_line.setdefault(line, []).append(d)
+        best: Optional[tuple[int, int]] = None
+        for i in by_line.get(line, ()):
+            s, e, _ = mentions[i]
+            gap = d.start - e if d.start >= e else s - d.end
+            if gap >= 0 and gap <= _DATE_REACH and (best is None or gap < best[0]):
+                best = (gap, i)
+        if best is not None:
+            claimed.setdefault(best[1], []).append((best[0], d))
+    out: list[Optional[dt.date]] = []
+    for i, (s, e, is_therapy) in enumerate(mentions):
+        mine = claimed.get(i)
+        if mine:
+            pick = max(mine, key=lambda gd: gd[1].attrs["iso"]) if is_therapy else min(mine, key=lambda gd: gd[0])
+            out.append(_iso(pick[1]))
+            continue
+        before = [d for d in dates_by_line.get(line_of(s), ()) if d.end <= s]
+        if before:
+            out.append(_iso(before[-1]))
+            continue
+        title = sections.title_span(s) if sections else None
+        in_title = [d for d in dates if title and title[0] <= d.start and d.end <= title[1] + 40
+                    and line_of(d.start) == line_of(title[0])] if title else []
+        out.append(_iso(in_title[0]) if in_title else None)
+    return out
+
+
+def _iso(found: Found) -> dt.date:
+    return dt.date.fromisoformat(found.attrs["iso"])
+
+
+class _LineIndex:
+    def __init__(self, text: str) -> None:
+        self._breaks = [i for i, ch in enumerate(text) if ch == "\n"]
+
+    def __call__(self, char: int) -> int:
+        return bisect.bisect_left(self._breaks, char)

@@ -1,0 +1,92 @@
+"""The `Found` record every extractor returns, the vocabulary file they read, and small text helpers."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+
+@dataclass(frozen=True)
+class Found:
+    """A value found at text[start:end]; `kind`/`label` follow models.Mention."""
+
+    start: int
+    end: int
+    kind: str
+    label: str
+    value: Optional[float] = None
+    high: Optional[float] = None
+    unit: Optional[str] = None
+    attrs: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+Vocabulary = dict[str, Any]
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(path: Path) -> Vocabulary:
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+_COMPILED: dict[tuple[int, str], Any] = {}
+
+
+def compiled(vocab: Vocabulary, key: str, build):
+    """Regexes built once per vocabulary (the vocabulary object lives for the process)."""
+    k = (id(vocab), key)
+    if k not in _COMPILED:
+        _COMPILED[k] = build()
+    return _COMPILED[k]
+
+
+@lru_cache(maxsize=512)
+def _words_regex_cached(words: tuple, case_sensitive: bool) -> re.Pattern:
+    alts = sorted({w for w in words if not w.startswith("_")}, key=len, reverse=True)
+    body = "|".join(_word(w) for w in alts)
+    return re.compile(body, 0 if case_sensitive else re.IGNORECASE)
+
+
+def words_regex(words: Iterable[str], case_sensitive: bool = False) -> re.Pattern:
+    """One alternation of whole words/phrases, longest first (so 'not detected' beats 'detected')."""
+    return _words_regex_cached(tuple(words), case_sensitive)
+
+
+def _word(w: str) -> str:
+    esc = re.escape(w)
+    left = r"(?<![\w])" if w[:1].isalnum() else ""
+    right = r"(?![\w])" if w[-1:].isalnum() else ""
+    return f"{left}{esc}{right}"
+
+
+def line_bounds(text: str, pos: int) -> tuple[int, int]:
+    """Start and end offsets of the line holding `pos`."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, (len(text) if end == -1 else end)
+
+
+_CLAUSE_END = re.compile(r"[;\n]|(?<![.\d])\.(?=\s)|(?<![.\d])\.$")
+
+
+def clause_after(text: str, pos: int, limit: int = 120) -> str:
+    """Text from `pos` to the end of its clause (';', newline or sentence stop), at most `limit` chars."""
+    window = text[pos:pos + limit]
+    m = _CLAUSE_END.search(window)
+    return window[: m.start()] if m else window
+
+
+def clause_before(text: str, pos: int, limit: int = 120) -> str:
+    """Text from the start of the clause holding `pos` up to `pos`."""
+    lo = max(0, pos - limit)
+    window = text[lo:pos]
+    cut = max(window.rfind(";"), window.rfind("\n"), window.rfind(". "))
+    return window[cut + 1:] if cut >= 0 else window
+
+
+NUM = r"\d+(?:\.\d+)?"
+WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                "a": 1, "an": 1, "several": None}

@@ -1,0 +1,179 @@
+"""CD5 results: marker lists, percentages, intensity and method, each percentage kept with its own marker.
+
+"CD3 95%, CD5 40%, CD7 98%" gives CD5 40: a value is read only up to the next marker. A CD5 mention that
+is not a tumour result (the trial's name, a pending stain, a failed tube, CD5 on residual normal T cells)
+gives nothing.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .base import Found, Vocabulary, compiled, clause_after, clause_before, line_bounds, words_regex
+
+_CD5 = re.compile(r"(?<![\w/])CD5(?![\w])")
+# The next marker ends CD5's own window; so does a joining word that starts another marker's statement.
+_NEXT = re.compile(r"(?<![\w])(?:[cs]?CD\d+[a-z]?|TdT|HLA-DR|MPO|Ki-?67|TCR|CCR4|PD-1|EMA|ALK1?|TIA-1|EBER|PAX5|CXCL13|ICOS|BCL6|TRBC1)(?![\w])"
+                   r"|,?\s+(?:with|and|but|while|whereas)\s")
+_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%")
+_TABLE_NUMBER = re.compile(r"^\s{2,}(\d{1,3})(?=\s|$)")
+_LIST_AFTER = re.compile(r"^(?:\s*(?:,|and|&|/|or)\s*[cs]?CD\d+[a-z]?)+")
+_SIGN = re.compile(r"^\s?([+\-−])(?![\w])|^([+\-−])(?=\s|\(|,|$)|^-(negative|positive)", re.I)
+_NON_TUMOR_START = re.compile(r"^\W*(?:expression\s+)?(?:on|in)\s+(?:the\s+)?(?:residual\s+)?(?:normal|reactive|background)\b", re.I)
+
+
+def _regexes(v: dict) -> dict[str, re.Pattern]:
+    words = v["expression_words"]
+    return {
+        "non_tumor": words_regex(v["non_tumor_subjects"]),
+        "not_result": words_regex(v["not_a_result"]),
+        **{f"expr_{k}": words_regex(ws) for k, ws in words.items() if k != "positive"},
+        "expr_positive": words_regex([w for w in words["positive"] if w != "+"]),
+        "before_negative": words_regex(v["negative_before"]),
+        "before_positive": words_regex(v["positive_before"]),
+        "before_partial": words_regex(v["partial_before"]),
+        "before_dim": words_regex(v["dim_before"]),
+        "method_ihc": words_regex(v["method_cues"]["ihc"]),
+        "method_flow": words_regex(v["method_cues"]["flow"]),
+    }
+
+
+def _rx(vocab: Vocabulary) -> dict[str, re.Pattern]:
+    return compiled(vocab, "cd5", lambda: _regexes(vocab["cd5"]))
+
+
+def find_cd5(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
+    rx = _rx(vocab)
+    out = []
+    for m in _CD5.finditer(text):
+        found = read_cd5_result(text, m.start(), m.end(), rx)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def read_cd5_result(text: str, start: int, end: int, rx: dict[str, re.Pattern]) -> Optional[Found]:
+    """Read the CD5 result whose marker is text[start:end]; None when the mention is not a tumour result."""
+    own, own_end = _own_window(text, end)
+    before = clause_before(text, start)
+    if rx["not_result"].search(own[:60]) or rx["non_tumor"].search(before) or _NON_TUMOR_START.match(own):
+        return None
+    span_start, span_end = start, end
+    expression = _sign_expression(own) or _word_expression(own, rx)
+    percent = _percent(own)
+    predicate = own
+    if expression is None and percent is None:
+        after_list = _LIST_AFTER.match(text[end:end + 80])
+        if after_list:
+            pred, pred_end = _own_window(text, end + after_list.end())
+            if not rx["not_result"].search(pred[:60]):
+                expression = _sign_expression(pred) or _word_expression(pred, rx)
+                if expression is not None:
+                    span_end, predicate = pred_end, pred
+        if expression is None:
+            expression, phrase_start = _before_expression(before, rx)
+            if expression is not None:
+                span_start = start - len(before) + phrase_start
+    else:
+        span_end = _consumed_end(text, end, own, rx)
+    if expression is None and percent is None:
+        return None
+    line_start, _ = line_bounds(text, start)
+    method = _method(predicate, rx) or _method_before(text[line_start:start], rx)
+    return Found(span_start, span_end, "cd5", "CD5", value=percent,
+                 attrs={"expression_word": expression, "method": method})
+
+
+def _own_window(text: str, pos: int) -> tuple[str, int]:
+    """CD5's own words: up to the next marker, joining word or end of clause (parentheses are kept whole)."""
+    clause = clause_after(text, pos, 110)
+    m = _NEXT.search(clause)
+    window = clause[: m.start()] if m else clause
+    depth, cut = 0, len(window)
+    for i, ch in enumerate(window):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                cut = i
+                break
+    window = window[:cut]
+    if depth > 0:  # a parenthesis left open belongs to what follows, not to CD5
+        window = window[: window.rfind("(")]
+    return window, pos + len(window)
+
+
+def _sign_expression(own: str) -> Optional[str]:
+    m = _SIGN.match(own)
+    if not m:
+        return None
+    token = (m.group(1) or m.group(2) or m.group(3) or "").lower()
+    return "negative" if token in ("-", "−", "negative") else "positive"
+
+
+def _word_expression(window: str, rx: dict[str, re.Pattern]) -> Optional[str]:
+    # A specific word wins over a generic one anywhere in the window: "expressed on 45% (partial)" is partial.
+    for kind in ("dim", "partial", "negative", "positive"):
+        if rx[f"expr_{kind}"].search(window):
+            return kind
+    return None
+
+
+def _before_expression(before: str, rx: dict[str, re.Pattern]) -> tuple[Optional[str], int]:
+    """'negative for CD3, CD5 and CD7', 'loss of CD5', 'partial CD5': the closest phrase before a marker list."""
+    best: tuple[int, Optional[str], int] = (-1, None, 0)
+    for kind in ("negative", "positive", "partial", "dim"):
+        for m in rx[f"before_{kind}"].finditer(before):
+            between = before[m.end():]
+            if re.fullmatch(r"[\s,/&]*(?:(?:the\s+)?[\w-]*\s*antigens?\s*)?(?:(?:[cs]?CD\d+[a-z]?|TdT)\s*(?:\([^)]*\))?[\s,/&]*(?:and|or)?[\s,/&]*)*", between):
+                if m.end() > best[0]:
+                    best = (m.end(), kind, m.start())
+    return best[1], best[2]
+
+
+def _percent(own: str) -> Optional[float]:
+    m = _PERCENT.search(own) or _TABLE_NUMBER.match(own)
+    if not m:
+        return None
+    value = float(m.group(1))
+    return value if 0 <= value <= 100 else None
+
+
+def _consumed_end(text: str, end: int, own: str, rx: dict[str, re.Pattern]) -> int:
+    """End the evidence at the last percent or expression word of CD5's own window."""
+    last = 0
+    for m in _PERCENT.finditer(own):
+        last = max(last, m.end())
+    m = _TABLE_NUMBER.match(own)
+    if m:
+        last = max(last, m.end())
+    for kind in ("dim", "partial", "negative", "positive"):
+        for w in rx[f"expr_{kind}"].finditer(own):
+            last = max(last, w.end())
+    sign = _SIGN.match(own)
+    if sign:
+        last = max(last, sign.end())
+    # close a parenthesis we stopped inside of, so the span reads whole: "CD5+ (88%, bright)"
+    piece = own[:last]
+    if piece.count("(") > piece.count(")"):
+        close = own.find(")", last)
+        if close != -1:
+            last = close + 1
+    return end + last
+
+
+def _method(window: str, rx: dict[str, re.Pattern]) -> Optional[str]:
+    ihc, flow = rx["method_ihc"].search(window), rx["method_flow"].search(window)
+    if ihc and flow:
+        return "ihc" if ihc.start() < flow.start() else "flow"
+    return "ihc" if ihc else "flow" if flow else None
+
+
+def _method_before(prefix: str, rx: dict[str, re.Pattern]) -> Optional[str]:
+    """The method cue closest before CD5 on its line ('BM 04/22: ... CD5 92%' is flow; 'Core bx: ... CD5 60%' is IHC)."""
+    last_ihc = max((m.end() for m in rx["method_ihc"].finditer(prefix)), default=-1)
+    last_flow = max((m.end() for m in rx["method_flow"].finditer(prefix)), default=-1)
+    if last_ihc == last_flow == -1:
+        return None
+    return "ihc" if last_ihc > last_flow else "flow"

@@ -1,0 +1,84 @@
+"""Dates written in a note ("03/14/2025", "2025-03-14", "March 2025", "03/2023", "2019", "2 weeks ago")."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Optional
+
+from .base import Found, Vocabulary
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTH_WORD = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+
+_ISO = re.compile(r"(?<![\d/])(\d{4})-(\d{2})(?:-(\d{2}))?(?![\d/])")
+_SLASH = re.compile(r"(?<![\w/.-])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
+_MONTH_YEAR_NUM = re.compile(r"(?<![\w/.-])(\d{1,2})/(\d{4})(?![\d/])")
+_MONTH_DAY = re.compile(r"(?<![\w/.+-])(\d{1,2})/(\d{1,2})(?![\d/%])(?!\s*(?:Ab|Ag|MUD|HLA|match|antigen|antibody|tab|dose))", re.I)
+_WORDY = re.compile(rf"\b({_MONTH_WORD})\s+(?:(\d{{1,2}}),?\s+)?(\d{{4}})\b", re.I)
+_YEAR = re.compile(r"(?<![\w/.,-])((?:19[5-9]|20[0-4])\d)(?![\w/%]|-\d|\.\d|,\d)")
+_AGO = re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month|year)s?\s+ago\b", re.I)
+_WORD_NUM = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+             "nine": 9, "ten": 10}
+
+
+def find_dates(text: str, vocab: Vocabulary, note_date: Optional[dt.date] = None) -> list[Found]:
+    """Every date in `text`, as kind "date" with attrs iso (YYYY-MM-DD) and precision (day/month/year)."""
+    found: list[Found] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match, date: Optional[dt.date], precision: str) -> None:
+        if date is None or any(s < m.end() and m.start() < e for s, e in taken):
+            return
+        taken.append((m.start(), m.end()))
+        found.append(Found(m.start(), m.end(), "date", precision, attrs={"iso": date.isoformat(), "precision": precision}))
+
+    for m in _ISO.finditer(text):
+        add(m, _safe(int(m[1]), int(m[2]), int(m[3] or 1)), "day" if m[3] else "month")
+    for m in _SLASH.finditer(text):
+        add(m, _month_day_year(int(m[1]), int(m[2]), int(m[3])), "day")
+    for m in _WORDY.finditer(text):
+        add(m, _safe(int(m[3]), _MONTHS[m[1][:3].lower()], int(m[2] or 1)), "day" if m[2] else "month")
+    for m in _MONTH_YEAR_NUM.finditer(text):
+        add(m, _safe(int(m[2]), int(m[1]), 1), "month")
+    if note_date is not None:
+        for m in _MONTH_DAY.finditer(text):
+            add(m, _infer_year(int(m[1]), int(m[2]), note_date), "day")
+        for m in _AGO.finditer(text):
+            add(m, _ago(m, note_date), "relative")
+    for m in _YEAR.finditer(text):
+        add(m, _safe(int(m[1]), 1, 1), "year")
+    found.sort(key=lambda f: f.start)
+    return found
+
+
+def _safe(y: int, m: int, d: int) -> Optional[dt.date]:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _month_day_year(a: int, b: int, y: int) -> Optional[dt.date]:
+    """US order by default; day-first only when the first number cannot be a month (14/03/2025)."""
+    if y < 100:
+        y += 2000
+    if a > 12 and b <= 12:
+        return _safe(y, b, a)
+    return _safe(y, a, b)
+
+
+def _infer_year(m: int, d: int, note_date: dt.date) -> Optional[dt.date]:
+    """A month/day without a year is the latest such day not long after the note (a follow-up may be weeks ahead)."""
+    date = _safe(note_date.year, m, d)
+    if date is None:
+        return None
+    if date > note_date + dt.timedelta(days=60):
+        date = _safe(note_date.year - 1, m, d)
+    return date
+
+
+def _ago(m: re.Match, note_date: dt.date) -> dt.date:
+    n = int(m[1]) if m[1].isdigit() else _WORD_NUM[m[1].lower()]
+    days = {"day": 1, "week": 7, "month": 30, "year": 365}[m[2].lower()] * n
+    return note_date - dt.timedelta(days=days)

@@ -1,0 +1,116 @@
+"""Disease burden and course: marrow blasts, MRD, lesion sizes, MF/SS stage, relapse after HSCT, lines of therapy."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .base import Found, Vocabulary, clause_after, clause_before, line_bounds, words_regex
+
+_BLASTS = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s*%\s*(?:marrow\s+|circulating\s+|peripheral\s+)?(?:lympho)?blasts\b"
+    r"|\b(?:lympho)?blasts\s*(?:[:=]|of|at|were)?\s*(\d{1,3}(?:\.\d+)?)\s*%", re.I)
+
+
+def find_blasts(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
+    """'38% blasts', 'blasts 22%', '11% marrow blasts'; site marrow or blood from the words around."""
+    v = vocab["blasts"]
+    blood, marrow = words_regex(v["blood_site"]), words_regex(v["marrow_site"])
+    out = []
+    for m in _BLASTS.finditer(text):
+        value = float(m[1] or m[2])
+        if value > 100:
+            continue
+        near = clause_before(text, m.start(), 60) + text[m.start():m.end() + 12]
+        b, mw = list(blood.finditer(near)), list(marrow.finditer(near))
+        site = None
+        if b or mw:
+            site = "blood" if (max((x.end() for x in b), default=-1) > max((x.end() for x in mw), default=-1)) else "marrow"
+        out.append(Found(m.start(), m.end(), "blasts", "BLASTS", value=value, unit="%", attrs={"site": site}))
+    return out
+
+
+_MRD = re.compile(
+    r"(?<![\w])MRD(?:[- ]?(negative|neg|positive|pos|\+|-)(?![\w]))?(?:\s*(?:of|:|=|was|is|level)?\s*"
+    r"(?:(<\s*)?(\d+(?:\.\d+)?)\s*%|\(?\s*10\^?-(\d)\s*\)?|(negative|positive|undetectable|not detected|detected))?)?", re.I)
+
+
+def find_mrd(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
+    """'MRD-negative', 'MRD 0.08%', 'MRD (10^-3)', 'MRD positive' -> label positive/negative, value percent."""
+    out = []
+    for m in _MRD.finditer(text):
+        word = (m[1] or m[5] or "").lower()
+        level: Optional[float] = float(m[3]) if m[3] else (10.0 ** -int(m[4]) * 100 if m[4] else None)
+        if word in ("negative", "neg", "-", "undetectable", "not detected") or (m[2] and level is not None and level <= 0.01):
+            label = "negative"
+        elif word in ("positive", "pos", "+", "detected") or (level is not None and level > 0):
+            label = "positive"
+        else:
+            continue
+        out.append(Found(m.start(), m.end(), "mrd", label, value=level, unit="%" if level is not None else None))
+    return out
+
+
+_SIZE = re.compile(
+    r"(?<![\w.])(\d{1,2}(?:\.\d+)?)(?:\s*(?:x|×)\s*(\d{1,2}(?:\.\d+)?))?(?:\s*(?:x|×)\s*(\d{1,2}(?:\.\d+)?))?\s*(cm|mm)\b"
+    r"(?:\s*\(?(short|long)[- ]axis\)?)?", re.I)
+
+
+def find_lesions(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
+    """Lesion sizes beside a node/mass word: '3.2 x 2.4 cm' -> long axis 3.2 cm; site nodal or extranodal."""
+    v = vocab["lesions"]
+    lesion, nodal = words_regex(v["lesion_words"]), words_regex(v["nodal_words"])
+    not_lesion, previous = words_regex(v["not_a_lesion"]), words_regex(v["previous_words"])
+    out = []
+    for m in _SIZE.finditer(text):
+        dims = [float(x) for x in (m[1], m[2], m[3]) if x]
+        scale = 0.1 if m[4].lower() == "mm" else 1.0
+        dims = [d * scale for d in dims]
+        before = clause_before(text, m.start(), 80)
+        # the words that name what was measured: the clause up to the size, after the last size before it
+        subject = re.split(r"\d(?:\.\d+)?\s*(?:cm|mm)\b", before)[-1]
+        if not lesion.search(subject) or not_lesion.search(subject[-40:]):
+            continue
+        prev_open = before.rfind("(")
+        is_previous = prev_open > before.rfind(")") and bool(previous.search(before[prev_open:]))
+        axis = (m[5] or "").lower() or None
+        out.append(Found(m.start(), m.end(), "lesion", "LESION", value=max(dims), high=min(dims) if len(dims) > 1 else None,
+                         unit="cm", attrs={"site": "nodal" if nodal.search(subject) else "extranodal",
+                                           "previous": is_previous, "axis": axis}))
+    return out
+
+
+_STAGE = re.compile(r"\bstage\s+(0|IV|I{1,3})\s*([ABE])?\s*([12])?(?![\w])", re.I)
+_TNMB = re.compile(r"\bT([1-4])[a-c]?\s*,?\s*N([0-3])[a-c]?\s*,?\s*M([01])[a-c]?\s*,?\s*B([0-2])[a-c]?\b")
+
+
+def find_stages(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
+    """'stage IB', 'stage IVA1' (MF/SS or Ann Arbor); the evaluator decides which disease a stage belongs to."""
+    out = []
+    for m in _STAGE.finditer(text):
+        label = (m[1] + (m[2] or "") + (m[3] or "")).upper()
+        out.append(Found(m.start(), m.end(), "stage", label))
+    return out
+
+
+_RELAPSE_POST_HSCT = re.compile(
+    r"\b(?:relaps\w*|recurren\w*)\b[^.;\n]{0,80}?\b(?:after|post|following|s/p)\b[^.;\n]{0,40}?"
+    r"(?:\b(?:allo\w*|auto\w*|haplo\w*|MUD|MSD)?[- ]?(?:HSCT|SCT|ASCT|BMT|HCT)\b|\btransplant\w*)"
+    r"|\bpost[- ]?(?:transplant|HSCT|allo-?HSCT|allograft)\s+relaps\w*", re.I)
+_LINES = re.compile(
+    r"\b(\d|two|three|four|five|six)\s*(?:\+\s*)?(?:prior\s+|previous\s+|systemic\s+|treatment\s+|therapy\s+)*(?:lines?|regimens?)\b"
+    r"(?:\s+of\s+(?:therapy|treatment|chemotherapy|systemic\s+therapy))?", re.I)
+_INDUCTION = re.compile(
+    r"\b(\d|two|three|four)\s+(?:induction\s+(?:attempts?|cycles?|courses?|regimens?)|cycles?\s+of\s+(?:standard\s+)?induction)", re.I)
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def find_status_phrases(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
+    """'relapse ~19 months post transplant', 'refractory to 2 lines', 'after 3 induction attempts'."""
+    out = [Found(m.start(), m.end(), "disease_status", "RELAPSE_POST_HSCT") for m in _RELAPSE_POST_HSCT.finditer(text)]
+    for m in _LINES.finditer(text):
+        n = int(m[1]) if m[1].isdigit() else _NUMBERS[m[1].lower()]
+        out.append(Found(m.start(), m.end(), "disease_status", "LINES", value=float(n)))
+    for m in _INDUCTION.finditer(text):
+        n = int(m[1]) if m[1].isdigit() else _NUMBERS[m[1].lower()]
+        out.append(Found(m.start(), m.end(), "disease_status", "INDUCTION_CYCLES", value=float(n)))
+    return out

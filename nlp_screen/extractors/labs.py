@@ -1,0 +1,68 @@
+"""Organ-function labs: creatinine, ALT, AST, total bilirubin, with unit and a written upper limit of normal."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from .base import Found, Vocabulary
+
+_VALUE = re.compile(
+    r"\s*(?:\([^)]{0,20}\)\s*)?(?:level|of|:|=|was|is|now|today)?\s*(?:of\s+)?(\d+(?:\.\d+)?)(?![\d/])\s*"
+    r"(mg/d[lL]|[uµμ]mol/L|micromol/L|I?U/L)?", re.I)
+_CHAIN = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:->|→|then|to)\s*(\d+(?:\.\d+)?)(?![\d/])\s*(mg/d[lL]|[uµμ]mol/L|I?U/L)?", re.I)
+_RANGE = re.compile(
+    r"\s*(?:H\s*)?[\(\[]\s*(?:H\s*,\s*)?(?:ref(?:erence)?\.?\s*(?:range)?\s*:?\s*|nl\s*|normal\s*:?\s*|ULN\s*:?\s*|<\s*=?\s*|≤\s*)?"
+    r"(?:(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*)?(\d+(?:\.\d+)?)\s*(?:mg/d[lL]|[uµμ]mol/L|I?U/L)?\s*[\)\]]", re.I)
+
+
+@lru_cache(maxsize=4)
+def _analyte_regex(spec: tuple) -> re.Pattern:
+    parts = []
+    for analyte, names, case_sensitive in spec:
+        alts = []
+        for n in sorted(names, key=len, reverse=True):
+            esc = re.escape(n).replace(r"\ ", r"\s*")
+            alts.append(esc if n in case_sensitive else f"(?i:{esc})")
+        parts.append(f"(?P<{analyte}>{'|'.join(alts)})")
+    return re.compile(r"(?<![\w/-])(?:" + "|".join(parts) + r")(?![\w/-])")
+
+
+def find_labs(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
+    """'Cr 0.84 mg/dL (0.70-1.30)', 'ALT 60 U/L (ULN 40)', 'Cr 2.9 -> 2.1 -> 1.4 mg/dL', 'Total bilirubin 11 umol/L (<21)'."""
+    analytes = vocab["labs"]["analytes"]
+    rx = _analyte_regex(tuple((a, tuple(s["names"]), tuple(s["case_sensitive_names"])) for a, s in analytes.items()))
+    out: list[Found] = []
+    for m in rx.finditer(text):
+        analyte = m.lastgroup
+        v = _VALUE.match(text, m.end())
+        if not v or _is_ratio(text, v.end()):
+            continue
+        values = [(v.start(1), v.end(), float(v[1]), v[2])]
+        pos = v.end()
+        while (c := _CHAIN.match(text, pos)) is not None:
+            values.append((c.start(1), c.end(), float(c[1]), c[2]))
+            pos = c.end()
+        unit = next((u for *_, u in reversed(values) if u), None)
+        uln = _upper_limit(text, pos)
+        for i, (vs, ve, value, own_unit) in enumerate(values):
+            start = m.start() if i == 0 else vs
+            out.append(Found(start, ve, "lab", analyte, value=value, unit=_norm_unit(own_unit or unit),
+                             attrs={"uln": uln if i == len(values) - 1 else None}))
+    return out
+
+
+def _is_ratio(text: str, pos: int) -> bool:
+    return bool(re.match(r"\s*x\s*ULN", text[pos:pos + 8], re.I))
+
+
+def _upper_limit(text: str, pos: int) -> Optional[float]:
+    r = _RANGE.match(text, pos)
+    return float(r[2]) if r else None
+
+
+def _norm_unit(unit: Optional[str]) -> Optional[str]:
+    if not unit:
+        return None
+    u = unit.lower().replace("µ", "u").replace("μ", "u").replace("micromol", "umol")
+    return {"mg/dl": "mg/dL", "umol/l": "umol/L", "u/l": "U/L", "iu/l": "U/L"}.get(u, unit)

@@ -1,0 +1,76 @@
+"""Readers for what is written right after or around a found concept: a test's result, an NYHA class, whether a
+condition is resolved/controlled/active, whether a therapy is being given or was held.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .base import Vocabulary, clause_after, clause_before, compiled, words_regex
+
+_NUMBER_RESULT = re.compile(r"^\W{0,3}(?:[<>]=?\s*)?(\d[\d,]*(?:\.\d+)?)\s*(?:IU/mL|copies/mL|IU/ml|copies)", re.I)
+_NEXT_TEST = re.compile(r"(?:^|[,;]\s*)(?:HIV|HBsAg|anti-HBc|anti-HBs|HBV|HCV|RPR|QFT|QuantiFERON|CMV|EBV|VZV|HTLV|Strongyloides|syphilis|TPPA)", re.I)
+
+
+def read_test_result(text: str, end: int, vocab: Vocabulary) -> Optional[str]:
+    """'positive' / 'negative' / None for the lab test named just before `end`.
+
+    The first result word in the test's clause decides ('anti-HBc REACTIVE (A)  Nonreactive' is positive: the
+    reference column comes after). In a list, 'HCV Ab, HIV Ag/Ab, syphilis Ab negative' gives all three negative.
+    """
+    rx = compiled(vocab, "test_results", lambda: {
+        k: words_regex(vocab["test_results"][k]) for k in ("negative", "positive", "stop_words")})
+    clause = clause_after(text, end, 90)
+    number = _NUMBER_RESULT.match(clause)
+    if number:
+        return "positive" if float(number[1].replace(",", "")) > 0 and "<" not in clause[: number.start(1)] else "negative"
+    stop = rx["stop_words"].search(clause)
+    neg, pos = rx["negative"].search(clause), rx["positive"].search(clause)
+    hits = [(m.start(), kind) for m, kind in ((neg, "negative"), (pos, "positive"), (stop, None)) if m]
+    if not hits:
+        return None
+    return min(hits)[1]
+
+
+_NYHA = re.compile(r"^\s*(?:functional\s+)?(?:class\s*)?(IV|III|II|I|[1-4])\b", re.I)
+
+
+def read_nyha_class(text: str, end: int, vocab: Vocabulary) -> Optional[int]:
+    m = _NYHA.match(text[end:end + 30])
+    if not m:
+        return None
+    token = m[1].upper()
+    return int(token) if token.isdigit() else vocab["nyha"]["roman"][token]
+
+
+def read_course(text: str, start: int, end: int, vocab: Vocabulary) -> Optional[str]:
+    """'resolved' / 'controlled' / 'active' from the words in the mention's clause (nearest cue wins)."""
+    rx = compiled(vocab, "course", lambda: {k: words_regex(vocab["course"][k]) for k in ("resolved", "controlled", "active")})
+    before, after = clause_before(text, start, 60), clause_after(text, end, 90)
+    best: tuple[int, Optional[str]] = (10**6, None)
+    for kind in ("resolved", "controlled", "active"):
+        for m in rx[kind].finditer(after):
+            best = min(best, (m.start(), kind))
+        for m in rx[kind].finditer(before):
+            best = min(best, (len(before) - m.end(), kind))
+    return best[1]
+
+
+_HELD = re.compile(r"\b(?:held|not given|deferred|cancelled|canceled|omitted|skipped|on hold|withheld|hold)\b", re.I)
+_CURRENT = re.compile(r"\b(?:currently\s+(?:on|receiving)|on\s+(?:\w+\s+){0,2}since|receiving|continues\s+on|ongoing|"
+                      r"given\s+today|administered|started\s+today|infused|completed\s+\d{1,2}:\d{2})\b", re.I)
+_CURRENT_BEFORE = re.compile(r"\b(?:currently\s+on|currently\s+receiving|now\s+on|remains\s+on|still\s+on|continues\s+on|receiving)\s+(?:[\w-]+\s+){0,2}$", re.I)
+
+
+def read_therapy_course(text: str, start: int, end: int) -> dict[str, bool]:
+    """{'not_given': 'C2D8 gemcitabine HELD', 'current': 'on duvelisib since 07/2024' / 'currently on GDP',
+    'prior_wording': 'No prior CAR-T'}."""
+    after = clause_after(text, end, 70)
+    before = clause_before(text, start, 40)
+    return {"not_given": bool(_HELD.search(after[:40]) or _HELD.search(before[-25:])),
+            "current": bool(_CURRENT.search(after[:50]) or _CURRENT_BEFORE.search(before)),
+            # 'No prior CAR-T', 'has not received CAR-T': a denial about the patient's history, not a plan's
+            "prior_wording": bool(_PRIOR.search(before[-40:]))}
+
+
+_PRIOR = re.compile(r"\b(?:prior|previous(?:ly)?|received|history|exposure|before|ever|any)\b", re.I)

@@ -1,0 +1,114 @@
+"""Scores and vitals: ECOG (Karnofsky converted), LVEF (numbers or words), SpO2 (room air or not), age and sex."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .base import Found, Vocabulary, clause_after, clause_before, words_regex
+
+_ECOG = re.compile(
+    r"(?<![\w])(?:ECOG(?:\s+(?:PS|performance\s+status))?|(?:WHO\s+)?performance\s+status|perf(?:\.|ormance)?\s+status|PS)"
+    r"\s*(?:of|:|=|is|was|score)?\s*(?:ECOG\s*)?([0-4])(?:\s*(?:-|–|to)\s*([0-4]))?(?![\d%]|\.\d)", re.I)
+_KPS = re.compile(r"(?<![\w])(?:KPS|Karnofsky(?:\s+performance\s+(?:status|score))?)\s*(?:of|:|=|is|was|score)?\s*(100|[1-9]0)\s*%?", re.I)
+
+
+def find_ecog(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
+    """'ECOG 1', 'PS 3', 'ECOG 0-1' (the worse value), 'KPS 80%' (converted, marked as such)."""
+    out = [Found(m.start(), m.end(), "ecog", "ECOG", value=float(max(int(m[1]), int(m[2] or m[1]))))
+           for m in _ECOG.finditer(text) if not _is_protocol_range(text, m)]
+    table = vocab["ecog"]["kps_to_ecog"]
+    for m in _KPS.finditer(text):
+        # "KPS 80% (ECOG 1)": the ECOG written beside it is the value; the conversion is only for KPS alone.
+        if any(abs(f.start - m.end()) < 12 for f in out):
+            continue
+        out.append(Found(m.start(), m.end(), "ecog", "ECOG", value=float(table[m[1]]),
+                         attrs={"converted_from_kps": int(m[1])}))
+    return out
+
+
+def _is_protocol_range(text: str, m: re.Match) -> bool:
+    """'requires ECOG 0-2' / 'PS improves to <=2' state a threshold, not the patient's score."""
+    before = text[max(0, m.start() - 25):m.start()].lower()
+    return bool(re.search(r"(requir\w*|eligib\w*|criteri\w*|<=|≤|improves to)\s*$", before))
+
+
+_LVEF = re.compile(
+    r"(?<![\w])(?:LVEF|EF|ejection\s+fraction)(?:\s*\([^)]{0,40}\))?"
+    r"(?:\s*(?:of|:|=|is|was|estimated|estimated\s+at|at|by\s+[\w' ]{1,25}?|calculated|visually|approximately|approx\.?|about|~|≈))*"
+    r"\s*~?\s*(\d{1,2}(?:\.\d)?)(?:\s*%)?(?:\s*(?:-|–|to)\s*(\d{1,2}(?:\.\d)?))?\s*(%|percent)", re.I)
+_CHAIN = re.compile(r"^(?:\s*\([^)]{0,30}\))?\s*(?:->|→|=>|then|now|improved\s+to|recovered\s+to|increased\s+to|decreased\s+to|declined\s+to)\s*"
+                    r"(\d{1,2})(?:\s*(?:-|–)\s*(\d{1,2}))?\s*%", re.I)
+
+
+def find_lvef(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
+    """'LVEF 55-60%' (value 55, high 60), 'EF ~45%', '40% (03/2023) -> 58%' (two values), and words."""
+    out: list[Found] = []
+    for m in _LVEF.finditer(text):
+        low, high = float(m[1]), float(m[2] or m[1])
+        out.append(Found(m.start(), m.end(), "lvef", "LVEF", value=min(low, high), high=max(low, high), unit="%"))
+        pos = m.end()
+        while (c := _CHAIN.match(text[pos:pos + 60])) is not None:
+            low, high = float(c[1]), float(c[2] or c[1])
+            out.append(Found(pos + c.start(1), pos + c.end(), "lvef", "LVEF", value=low, high=high, unit="%"))
+            pos += c.end()
+    for label, phrases in vocab["lvef"]["qualitative"].items():
+        for m in words_regex(phrases).finditer(text):
+            out.append(Found(m.start(), m.end(), "lvef", "LVEF", attrs={"qualitative": label}))
+    return out
+
+
+def find_spo2(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
+    """'SpO2 97% on room air' (room_air True), 'SpO2 89% on 2 L NC' (False), 'SpO2 95%' (unknown)."""
+    v = vocab["spo2"]
+    names = words_regex(v["names"])
+    room_air = words_regex(v["room_air"], case_sensitive=False)
+    supplemental = re.compile(words_regex(v["supplemental"]).pattern + r"|\b\d+(?:\.\d+)?\s*L\b", re.I)
+    out = []
+    for m in names.finditer(text):
+        v_m = re.match(r"\s*(?:of|:|=|was|is)?\s*(\d{2,3})\s*%", text[m.end():m.end() + 16])
+        if not v_m:
+            continue
+        value = float(v_m[1])
+        if value > 100:
+            continue
+        end = m.end() + v_m.end()
+        after = clause_after(text, end, 40)
+        after = re.split(r",\s*(?:weaned|then|later)|\bweaned\b", after)[0]
+        ra, o2 = room_air.search(after), supplemental.search(after)
+        on_room_air: Optional[bool] = None
+        if o2 and (not ra or o2.start() < ra.start()):
+            on_room_air = False
+        elif ra:
+            on_room_air = True
+        cue = o2 if on_room_air is False else ra
+        if cue is not None and cue.start() < 20:
+            end += cue.end()
+        out.append(Found(m.start(), end, "spo2", "SPO2", value=value, unit="%", attrs={"room_air": on_room_air}))
+    return out
+
+
+_AGE = re.compile(
+    r"(?<![\w.])(\d{1,3})\s*(?:-|\s)?\s*(?:yo|y/o|y\.o\.|yr\s+old|yrs?\s+old|years?[- ]old|year[- ]old|-year-old)\b"
+    r"(?:\s*,?\s*(M|F|male|female|man|woman|gentleman|lady)\b)?", re.I)
+_AGE_SEX_SHORT = re.compile(r"(?<![\w.])(\d{2})\s?([MF])(?=\s+(?:with|w/|who|s/p|presents|,)|,)")
+_AGE_FIELD = re.compile(r"(?:^|\n)\s*(?:Age|AGE)\s*:\s*(\d{1,3})\b|\baged\s+(\d{1,3})\b")
+_SEX = {"m": "male", "male": "male", "man": "male", "gentleman": "male",
+        "f": "female", "female": "female", "woman": "female", "lady": "female"}
+
+
+def find_age_sex(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
+    """'46 yo M', '46-year-old woman', '34M with', 'Age: 46'."""
+    out: list[Found] = []
+    for m in _AGE.finditer(text):
+        age = int(m[1])
+        if 0 < age < 120:
+            out.append(Found(m.start(), m.end(1) if not m[2] else m.end(), "age", "AGE", value=float(age)))
+            if m[2]:
+                out.append(Found(m.start(2), m.end(2), "sex", _SEX[m[2].lower()]))
+    for m in _AGE_SEX_SHORT.finditer(text):
+        out.append(Found(m.start(), m.end(), "age", "AGE", value=float(m[1])))
+        out.append(Found(m.start(2), m.end(2), "sex", _SEX[m[2].lower()]))
+    for m in _AGE_FIELD.finditer(text):
+        g = 1 if m[1] else 2
+        out.append(Found(m.start(g), m.end(g), "age", "AGE", value=float(m[g])))
+    return out

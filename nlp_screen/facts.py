@@ -1,0 +1,103 @@
+"""NoteFacts* -> PatientFacts: one patient's mentions placed in time, with the selections the criteria share.
+
+The contract's rules live here: the as-of date, "the most recent value wins" (its date, then its position), and
+which mentions count as the patient's own affirmed facts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Optional, Sequence
+
+from .models import Mention, NoteFacts
+
+T_CELL_CATEGORIES = ("T-ALL", "T-LBL", "PTCL-NOS", "AITL", "ALCL", "ENKTL", "T-PLL", "ATLL", "MF", "SS", "OTHER-TCL")
+CUTANEOUS_CATEGORIES = ("MF", "SS")
+LEUKEMIA_CATEGORIES = ("T-ALL",)
+
+
+def is_own(m: Mention) -> bool:
+    """The patient's own, stated as real: not a relative's, not a plan or a conditional, not a differential."""
+    return not (m.family or m.hypothetical or m.uncertain)
+
+
+def is_affirmed(m: Mention) -> bool:
+    return is_own(m) and not m.negated
+
+
+def is_absent(m: Mention) -> bool:
+    """A documented absence: 'no CNS involvement', 'HIV Ab nonreactive'."""
+    return is_own(m) and m.negated
+
+
+def test_result(m: Mention) -> Optional[str]:
+    """For lab-test mentions, 'positive' / 'negative' / None from the words after the test (ConText is not used)."""
+    return m.attrs.get("result") if m.attrs.get("test") else None
+
+
+@dataclass
+class PatientFacts:
+    """All mentions of one patient's notes, in input order, with its screening date."""
+
+    patient_id: str
+    as_of: dt.date
+    mentions: list[Mention]
+    note_order: dict[str, int] = field(default_factory=dict)
+    notes_screened: int = 0
+
+    def of(self, kind: str, *labels: str, where: Callable[[Mention], bool] = is_own) -> list[Mention]:
+        return [m for m in self.mentions if m.kind == kind and (not labels or m.label in labels) and where(m)]
+
+    def recency_key(self, m: Mention) -> tuple:
+        """Latest date first, then the note's own date, then the later position in the note."""
+        when = m.when or dt.date.min
+        note_date = m.evidence.note_date or dt.date.min
+        return (when, note_date, self.note_order.get(m.evidence.note_id, 0), m.evidence.start)
+
+    def latest(self, mentions: Iterable[Mention]) -> Optional[Mention]:
+        ms = list(mentions)
+        return max(ms, key=self.recency_key) if ms else None
+
+    def latest_date_group(self, mentions: Iterable[Mention]) -> list[Mention]:
+        """The mentions sharing the most recent date, in recency order (last = most recent position)."""
+        ms = sorted(mentions, key=self.recency_key)
+        if not ms:
+            return []
+        top = ms[-1].when
+        return [m for m in ms if m.when == top]
+
+    def days_before_as_of(self, date: Optional[dt.date]) -> Optional[int]:
+        return None if date is None else (self.as_of - date).days
+
+    @property
+    def sex(self) -> Optional[str]:
+        m = self.latest(self.of("sex", where=is_affirmed))
+        return m.label if m else None
+
+    @property
+    def age(self) -> Optional[Mention]:
+        return self.latest(self.of("age", where=is_affirmed))
+
+    def diagnoses(self) -> list[Mention]:
+        """The patient's own affirmed diagnoses (past ones included); a generic 'T-cell lymphoma' only when no
+        specific T-cell category is named; generic words ('malignancy') never count as a diagnosis."""
+        ms = [m for m in self.of("diagnosis", where=is_affirmed) if not m.attrs.get("generic")]
+        specific = {m.label for m in ms if m.label in T_CELL_CATEGORIES and m.label != "OTHER-TCL"}
+        return [m for m in ms if not (m.label == "OTHER-TCL" and specific)]
+
+    def t_cell_categories(self) -> set[str]:
+        return {m.label for m in self.diagnoses() if m.label in T_CELL_CATEGORIES}
+
+
+def as_of_date(notes: Sequence[NoteFacts], given: Optional[dt.date], today: Optional[dt.date] = None) -> dt.date:
+    """--as-of when given, else the latest note date, else today (contract section 1)."""
+    if given is not None:
+        return given
+    dates = [n.note_date for n in notes if n.note_date is not None]
+    return max(dates) if dates else (today or dt.date.today())
+
+
+def collect(patient_id: str, notes: Sequence[NoteFacts], as_of: Optional[dt.date] = None) -> PatientFacts:
+    mentions = [m for n in notes for m in n.mentions if m.kind != "date"]
+    return PatientFacts(patient_id=patient_id, as_of=as_of_date(notes, as_of), mentions=mentions,
+                        note_order={n.note_id: i for i, n in enumerate(notes)}, notes_screened=len(notes))

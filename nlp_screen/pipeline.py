@@ -1,0 +1,57 @@
+"""build_nlp(patterns_dir) -> Language: the only place our spaCy pipeline is assembled.
+
+spacy.blank("en") -> nlp_screen_sentences -> medspacy_sectionizer -> medspacy_target_matcher (span group)
+-> nlp_screen_values (same span group) -> medspacy_context (over that group).
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Optional
+
+import spacy
+from spacy.language import Language
+
+SPAN_GROUP = "nlp_screen"
+
+
+def default_patterns_dir() -> Path:
+    return Path(__file__).resolve().parents[1] / "patterns"
+
+
+def quiet_medspacy() -> None:
+    """medSpaCy's PyRuSH logs DEBUG lines through loguru, and spaCy warns W036 for empty matchers: silence both once."""
+    try:
+        from loguru import logger
+        logger.disable("PyRuSH")
+        logger.disable("medspacy")
+    except ImportError:  # pragma: no cover - loguru comes with medspacy
+        pass
+    warnings.filterwarnings("ignore", message=r".*\[W036\].*")
+
+
+def build_nlp(patterns_dir: Optional[Path] = None) -> Language:
+    """Assemble the extraction pipeline from the rule files in `patterns_dir` (default: the repo's patterns/)."""
+    quiet_medspacy()
+    patterns = Path(patterns_dir) if patterns_dir else default_patterns_dir()
+    if not (patterns / "target_rules").is_dir():
+        raise FileNotFoundError(f"no rule folder at {patterns / 'target_rules'}: pass patterns_dir or install nlp-screen editable (pip install -e .)")
+    from medspacy.section_detection import Sectionizer, SectionRule  # noqa: F401  registers the factory
+    from medspacy.target_matcher import TargetMatcher, TargetRule  # noqa: F401  registers the factory
+
+    from .components import sentences as _sentences  # noqa: F401  registers nlp_screen_sentences
+    from .components import values as _values  # noqa: F401  registers nlp_screen_values
+    from .components.context import add_context
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("nlp_screen_sentences", config={"abbreviations_path": str(patterns / "sentence_abbreviations.json")})
+    sectionizer = nlp.add_pipe("medspacy_sectionizer", config={
+        "rules": None, "require_start_line": True, "span_attrs": None, "input_span_type": None})
+    sectionizer.add(SectionRule.from_json(str(patterns / "section_rules.json")))
+    # Rules are added after the pipe exists: medSpaCy 1.3.1 raises AttributeError for config={"rules": ...}.
+    matcher = nlp.add_pipe("medspacy_target_matcher", config={"result_type": "group", "span_group_name": SPAN_GROUP})
+    for rule_file in sorted((patterns / "target_rules").glob("*.json")):
+        matcher.add(TargetRule.from_json(str(rule_file)))
+    nlp.add_pipe("nlp_screen_values", config={"vocabulary_path": str(patterns / "values.json")})
+    add_context(nlp, patterns / "context_rules.json")
+    return nlp

@@ -1,0 +1,1 @@
+"""Renderings of PatientResult for people: the review worklist (CSV) and the evidence report (HTML)."""
