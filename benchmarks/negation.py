@@ -2,11 +2,13 @@
 beside medSpaCy's default ConText rules on the same rows.
 
     PYTHONPATH=. .venv/bin/python benchmarks/negation.py [ANNOTATIONS.tsv] [--rules patterns/context_rules.json]
-            [--errors FLAG]
+            [--errors negated|historical|hypothetical] [--splitter auto|sentencizer]
 
 The file is the NegEx "rsAnnotations" TSV (header row; Condition, sentence, negation_status, temporality ...);
 the default is the dev half in ../shared. The other half is held out: tune rules on general patterns, never on
-single sentences. The last line printed is `negation_f1=... historical_f1=... hypothetical_f1=...`.
+single sentences. Gold: negated = "Negated", historical = temporality "Historical", hypothetical = temporality
+"Not particular". Only the sentence splitter and ConText run; the concept is the one span in the group.
+The last line printed is `negation_f1=... historical_f1=... hypothetical_f1=...`.
 """
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ import argparse
 import csv
 import re
 import sys
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -31,7 +32,7 @@ from nlp_screen.components.context import SPAN_GROUP, add_context  # noqa: E402
 DEFAULT_DATA = ROOT.parent / "shared" / "corpora" / "negex" / "rsAnnotations-1-120-random.dev.txt"
 DEFAULT_RULES = ROOT / "patterns" / "context_rules.json"
 FLAGS = ("negated", "historical", "hypothetical")
-TARGET_LABEL = "CONDITION"
+TARGET_LABEL = "CONDITION"  # NegEx concepts are findings; our target rules label those CONDITION
 
 
 @dataclass(frozen=True)
@@ -104,16 +105,19 @@ def find_concept(sentence: str, condition: str) -> Optional[tuple[int, int]]:
     return chosen.start(), chosen.end()
 
 
-def add_sentences(nlp: Language) -> str:
-    """Add our line-aware splitter, or until it exists spaCy's sentencizer plus a newline rule; return its name."""
-    try:
-        import nlp_screen.components.sentences  # noqa: F401  registers "nlp_screen_sentences"
-    except ImportError:
-        nlp.add_pipe("sentencizer")
-        nlp.add_pipe("negation_benchmark_newlines")
-        return "sentencizer+newlines"
-    nlp.add_pipe("nlp_screen_sentences")
-    return "nlp_screen_sentences"
+def add_sentences(nlp: Language, splitter: str = "auto") -> str:
+    """Add our line-aware splitter ("auto", while it exists) or spaCy's sentencizer plus a newline rule; return its name."""
+    if splitter == "auto":
+        try:
+            import nlp_screen.components.sentences  # noqa: F401  registers "nlp_screen_sentences"
+        except ImportError:
+            splitter = "sentencizer"
+        else:
+            nlp.add_pipe("nlp_screen_sentences")
+            return "nlp_screen_sentences"
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("negation_benchmark_newlines")
+    return "sentencizer+newlines"
 
 
 @Language.component("negation_benchmark_newlines")
@@ -139,9 +143,9 @@ def medspacy_default(prune_on_target_overlap: bool) -> Callable[[Language], None
     return add
 
 
-def build(add_context_pipe: Callable[[Language], None]) -> tuple[Language, str]:
+def build(add_context_pipe: Callable[[Language], None], splitter: str = "auto") -> tuple[Language, str]:
     nlp = spacy.blank("en")
-    splitter = add_sentences(nlp)
+    splitter = add_sentences(nlp, splitter)
     add_context_pipe(nlp)
     return nlp, splitter
 
@@ -193,8 +197,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--rules", type=Path, default=DEFAULT_RULES)
     parser.add_argument("--errors", choices=FLAGS, action="append", default=[],
                         help="list our false positives and negatives for this flag")
+    parser.add_argument("--splitter", choices=("auto", "sentencizer"), default="auto",
+                        help="auto: nlp_screen_sentences when it exists; sentencizer: spaCy's, plus a newline rule")
     args = parser.parse_args(argv)
-    warnings.filterwarnings("ignore", message=r".*\[W036\].*")
+    for path in (args.data, args.rules):
+        if not path.is_file():
+            parser.error(f"no such file: {path}")
 
     rows = read_rows(args.data)
     missing = [row.line for row in rows if find_concept(row.sentence, row.condition) is None]
@@ -206,7 +214,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     results = {}
     splitter = ""
     for label, add in systems.items():
-        nlp, splitter = build(add)
+        nlp, splitter = build(add, args.splitter)
         results[label] = evaluate(nlp, rows)
 
     print(f"{args.data.name}: {len(rows)} rows; sentence splitter: {splitter}")

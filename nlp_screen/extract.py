@@ -16,7 +16,8 @@ from spacy.tokens import Doc, Span
 
 from .components.context import context_cues
 from .extractors import Found, load_vocabulary
-from .extractors.readers import read_course, read_nyha_class, read_test_result, read_therapy_course
+from .extractors.readers import (is_localized_prostate, read_course, read_nyha_class, read_test_result,
+                                 read_therapy_course)
 from .models import CONTEXT_FLAGS, Evidence, Mention, Note, NoteFacts
 from .pipeline import SPAN_GROUP, build_nlp, default_patterns_dir
 
@@ -142,6 +143,9 @@ def _read_after(kind: str, label: str, span: Span, text: str, attrs: dict, vocab
         attrs["course"] = read_course(text, span.start_char, span.end_char, vocabulary)
     elif kind == "therapy":
         attrs.update(read_therapy_course(text, span.start_char, span.end_char))
+    elif kind == "diagnosis" and "prostat" in span.text.lower() and not attrs.get("exception"):
+        if is_localized_prostate(text, span.start_char, span.end_char, vocabulary):
+            attrs["exception"] = "prostate_localized"
 
 
 def _cd5_method(section: Optional[str], note_type: Optional[str], vocabulary: dict) -> Optional[str]:

@@ -9,8 +9,7 @@ import pytest
 
 from nlp_screen.models import CD5Fact, ECOGFact, Evidence, LVEFFact, Note, PatientFactsOut, TherapyFact
 from nlp_screen.report.html import Snippet, render_report, snippet_around
-from nlp_screen.report.worklist import (COLUMNS, describe_cd5, describe_ecog, describe_lvef, worklist_order,
-                                        worklist_row, write_worklist)
+from nlp_screen.report.worklist import COLUMNS, describe_cd5, describe_ecog, describe_lvef, worklist_row, write_worklist
 from fakes import CRITERION_IDS, FakeExtractor, fake_evaluate_patient
 
 EXTRACT = FakeExtractor()
@@ -32,7 +31,7 @@ EXCLUDED = "B-ALL"
 def test_the_worklist_lists_candidates_then_insufficient_then_excluded_in_order_of_first_appearance(tmp_path):
     results = [result_for("E1", EXCLUDED), result_for("I1", INSUFFICIENT), result_for("C1", CANDIDATE),
                result_for("E2", EXCLUDED), result_for("C2", CANDIDATE), result_for("I2", INSUFFICIENT)]
-    write_worklist(tmp_path / "worklist.csv", results)
+    write_worklist(tmp_path / "worklist.csv", [worklist_row(result) for result in results])
     with (tmp_path / "worklist.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [(r["patient_id"], r["verdict"]) for r in rows] == [
@@ -49,11 +48,6 @@ def test_each_verdict_gives_its_deciding_reasons():
     assert rows["insufficient"]["unknown_to_check"] == "inc_relapsed_refractory;inc_cd5"
     assert rows["excluded"]["deciding_reasons"] == "inc_diagnosis: only OTHER found"
     assert rows["candidate"]["diagnosis"] == "T-ALL" and rows["candidate"]["cd5"] == "flow 92% positive"
-
-
-def test_worklist_order_keeps_results_unchanged():
-    results = [result_for("I1", INSUFFICIENT), result_for("C1", CANDIDATE)]
-    assert worklist_order(results) == [results[1], results[0]]
 
 
 EV = Evidence(note_id="N1", start=0, end=1, text="x")
@@ -105,7 +99,7 @@ def test_a_snippet_is_the_line_around_the_span_cut_when_long(text, span, expecte
 
 def test_the_report_lists_every_patient_with_all_27_criteria():
     results = [result_for("C1", CANDIDATE), result_for("I1", INSUFFICIENT), result_for("E1", EXCLUDED)]
-    page = render_report(results, {})
+    page = render_report(iter(results), {})
     assert page.count('<details class="patient"') == 3
     for result in results:
         assert f'<span class="pid">{result.patient_id}</span>' in page

@@ -5,50 +5,74 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Span
 
+if TYPE_CHECKING:
+    from medspacy.context import ConText
+
 SPAN_GROUP = "nlp_screen"
 
-# medSpaCy's category -> our flag name (models.CONTEXT_FLAGS). These are the categories ConText's default span
-# attributes know, so span._.is_negated etc. work unchanged. Categories not listed here (PSEUDO, TERMINATE,
-# POSITIVE_RESULT ...) only shape the scope of others and never set a flag.
+# ConText category -> our flag name (models.CONTEXT_FLAGS); flag `x` is the span attribute `is_x`. The first five
+# are medSpaCy's own categories. The *_RESULT ones are ours: result words written after their test ("HBsAg neg",
+# "CD5 IHC pending"), kept apart so that the scope-only categories of patterns/context_rules.json
+# ("terminating_types") can end them at a list boundary ("ALCL, ALK negative") without also cutting
+# "no fever, chills or rash". Categories not listed here (PSEUDO, TERMINATE, *_BOUNDARY ...) never set a flag.
 FLAG_OF_CATEGORY: dict[str, str] = {
     "NEGATED_EXISTENCE": "negated",
     "HISTORICAL": "historical",
     "HYPOTHETICAL": "hypothetical",
     "FAMILY": "family",
     "POSSIBLE_EXISTENCE": "uncertain",
+    "NEGATED_RESULT": "negated",
+    "PENDING_RESULT": "hypothetical",
+    "UNCERTAIN_RESULT": "uncertain",
+}
+SPAN_ATTRS: dict[str, dict[str, bool]] = {
+    category: {f"is_{flag}": True} for category, flag in FLAG_OF_CATEGORY.items()
 }
 
 
-def add_context(nlp: Language, rules_path: Path, name: str = "medspacy_context"):
+def add_context(nlp: Language, rules_path: Path, name: str = "medspacy_context") -> "ConText":
     """Add medSpaCy ConText reading its targets from doc.spans["nlp_screen"] and return the pipe.
 
-    The pipe needs the span group to exist (medSpaCy's TargetMatcher with result_type="group" always creates it)
-    and sentence boundaries (ConText scopes end at the sentence). Rules come from `rules_path` in medSpaCy's JSON
-    format; its optional top-level "terminating_types" ({category: [categories that end its scope]}) is passed to
-    ConText, because ConTextRule.from_json rejects a per-rule "terminated_by" key.
+    The pipe needs the span group to exist (medSpaCy's TargetMatcher with result_type="group" always creates it;
+    ConText raises KeyError otherwise) and sentence boundaries (ConText scopes end at the sentence). Rules come
+    from `rules_path` in medSpaCy's JSON format; its optional top-level "terminating_types" ({category:
+    [categories that end its scope]}) is given to ConText, because ConTextRule.from_json rejects a per-rule
+    "terminated_by" key. A malformed rule raises ValueError here, before any note is read.
     """
-    import medspacy.context  # noqa: F401  registers the "medspacy_context" factory
-    from medspacy.context import ConTextRule
+    from medspacy.context import ConText, ConTextRule  # importing registers the "medspacy_context" factory
+
+    # A custom span_attrs mapping makes ConText check that the attributes exist instead of registering them.
+    ConText.register_default_attributes()
 
     rules_path = Path(rules_path)
     data = json.loads(rules_path.read_text(encoding="utf-8"))
     config = {
         # rules=None: the default "default" would load medSpaCy's own file as well, duplicating every rule we copied.
-        # Rules are added after the pipe exists (the trap that breaks medSpaCy 1.3.1's TargetMatcher).
+        # (ConText, unlike medSpaCy 1.3.1's TargetMatcher, would accept a path here; rules are added below anyway,
+        # after terminating_types is set.)
         "rules": None,
         "input_span_type": "group",
         "span_group_name": SPAN_GROUP,
-        # A modifier inside a target ("history" in "family history", "free" in "disease-free survival") is part of
-        # the concept's name, not a cue about it: drop it rather than let it modify the neighbours. Measured on the
-        # NegEx dev half: negation F1 0.93 -> 0.96 with medSpaCy's default rules.
+        # A cue inside a target ("negative" in "MRD-negative CR1", "no" in "no response") is part of the concept's
+        # name, not a cue about it: drop it. Without this ConText even applies a cue that a target contains to that
+        # target (its overlap test misses a span lying inside another). Measured on the NegEx dev half with
+        # medSpaCy's default rules: negation F1 0.92 -> 0.95.
         "prune_on_target_overlap": True,
-        "terminating_types": data.get("terminating_types", {}),
+        "span_attrs": SPAN_ATTRS,
     }
     context = nlp.add_pipe("medspacy_context", name=name, config=config)
+    # Not passed in `config`: spaCy validates ConText's `Dict[str, Iterable[str]]` annotation by turning each list
+    # into a one-shot iterator, so only the first rule of a category would get its terminators. Set it before
+    # `add`, which is where ConText copies it into each rule's `terminated_by`.
+    context.terminating_types = {
+        category.upper(): [other.upper() for other in others]
+        for category, others in data.get("terminating_types", {}).items()
+    }
     context.add(ConTextRule.from_json(rules_path))
     return context
 

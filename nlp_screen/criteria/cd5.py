@@ -33,7 +33,7 @@ def select_cd5(f: PatientFacts) -> Optional[CD5Result]:
     polarity = _polarity(last)
     same = [m for m in group if _polarity(m) in (polarity, None)]
     with_pct = [m for m in same if m.value is not None]
-    pct_m = last if last.value is not None else (with_pct[-1] if with_pct and polarity != "negative" else None)
+    pct_m = last if last.value is not None else (with_pct[-1] if with_pct else None)
     words = [m.attrs.get("expression_word") for m in same if m.attrs.get("expression_word")]
     word = last.attrs.get("expression_word") or (words[-1] if words else None)
     if "dim" in words and word == "positive":

@@ -12,10 +12,12 @@ from typing import Iterable, Optional
 from ..facts import PatientFacts, T_CELL_CATEGORIES, is_absent, is_affirmed, is_own, test_result
 from ..models import Mention
 from ..protocol import Protocol
-from .common import MANUAL_REVIEW, failed, fmt, passed, quote, unknown, when_text
+from .common import MANUAL_REVIEW, display, failed, fmt, passed, quote, unknown, when_text
 from .therapy import given_therapies
 
 EXC = "exclusion"
+# protocol: "unexplained syncope (excluding vasovagal/dehydration-related)"
+_EXPLAINED_SYNCOPE = re.compile(r"vasovagal|dehydrat|orthostatic", re.I)
 CELL_THERAPY = ("car_t", "car_nk", "gene_modified_cell_therapy")
 RECENT_THERAPY = ("chemotherapy", "targeted", "investigational", "radiotherapy")
 
@@ -138,7 +140,7 @@ def _windowed_events(cid: str, f: PatientFacts, labels: tuple[str, ...], window:
         m = f.latest(outside)
         return passed(cid, EXC, f"{what} documented only outside the {window}-day window ({quote(m)}).", m, *absent[-1:])
     if absent:
-        return passed(cid, EXC, f"No {what.lower()} ({quote(absent[-1])}).", absent[-1])
+        return passed(cid, EXC, f"None documented: {what} ({quote(absent[-1])}).", absent[-1])
     return unknown(cid, EXC, f"{what} is not mentioned.")
 
 
@@ -230,13 +232,17 @@ def exc_cardiac_disease(f: PatientFacts, p: Protocol) -> object:
         if not m.historical and m.attrs.get("course") != "resolved":
             fails.append(m)
     for m in f.of("condition", "SYNCOPE", where=is_affirmed):
-        if "unexplained" in m.evidence.text.lower() and not m.historical:
+        if _EXPLAINED_SYNCOPE.search(m.evidence.text):
+            absent.append(m)
+        elif "unexplained" in m.evidence.text.lower() and not m.historical:
             fails.append(m)
     for m in f.of("condition", "CARDIOMYOPATHY", where=is_affirmed):
         if "severe" in m.evidence.text.lower() and m.attrs.get("course") not in ("resolved",):
             fails.append(m)
     absent += f.of("condition", "NYHA", "MI", "CABG", "VENTRICULAR_ARRHYTHMIA", "ARRHYTHMIA", "SYNCOPE",
                    "CARDIOMYOPATHY", "CARDIAC_HISTORY", where=is_absent)
+    # the protocol excludes only unexplained syncope: a vasovagal or dehydration-related one documents its absence
+    absent += f.of("condition", "SYNCOPE_EXPLAINED", where=is_affirmed)
     if fails:
         m = f.latest(fails)
         what = f"NYHA class {m.attrs['nyha_class']}" if m.label == "NYHA" else quote(m)

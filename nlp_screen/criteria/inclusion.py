@@ -6,7 +6,7 @@ from typing import Optional
 from ..facts import CUTANEOUS_CATEGORIES, T_CELL_CATEGORIES, PatientFacts, is_affirmed, is_own
 from ..models import Mention
 from ..protocol import Protocol
-from .common import MANUAL_REVIEW, failed, fmt, passed, quote, unknown, when_text
+from .common import MANUAL_REVIEW, display, failed, fmt, passed, quote, unknown, when_text
 from .therapy import count_lines_of_therapy, systemic_therapies
 
 INC = "inclusion"
@@ -80,6 +80,15 @@ def _measurable_lesion(f: PatientFacts, p: Protocol):
         m = max(measurable, key=lambda m: (m.value, f.recency_key(m)))
         return passed("inc_disease_burden", INC,
                       f"Measurable {m.attrs.get('site')} lesion {fmt(m.value)} cm (> {fmt(nodal if m.attrs.get('site') == 'nodal' else extra)} cm).", m)
+    stated = f.latest(f.of("condition", "MEASURABLE_DISEASE", where=is_own))
+    if stated is not None and not stated.negated:
+        return passed("inc_disease_burden", INC, f"Measurable disease is stated{when_text(stated)} ({quote(stated)}).", stated)
+    if stated is not None:
+        return failed("inc_disease_burden", INC, f"No measurable disease{when_text(stated)} ({quote(stated)}).", stated)
+    status = f.latest(f.of("disease_status", "CR", "RELAPSE", "RELAPSED_REFRACTORY", "REFRACTORY", "PRIMARY_REFRACTORY",
+                           "PROGRESSION", "RELAPSE_POST_HSCT", where=is_affirmed))
+    if status is not None and status.label == "CR" and not lesions:
+        return failed("inc_disease_burden", INC, f"Lymphoma in complete remission without a measurable lesion ({quote(status)}{when_text(status)}).", status)
     return unknown("inc_disease_burden", INC, "No measurable lesion (nodal > 1.5 cm, extranodal > 1.0 cm) is documented.")
 
 
@@ -117,6 +126,10 @@ def inc_relapsed_refractory(f: PatientFacts, p: Protocol) -> object:
     if by["RELAPSE_POST_HSCT"]:
         m = f.latest(by["RELAPSE_POST_HSCT"])
         return passed(cid, INC, f"Relapse after HSCT ({quote(m)}).", m)
+    post_hsct = _relapse_after_transplant(f, by["RELAPSE"] + by["RELAPSED_REFRACTORY"], hsct)
+    if post_hsct is not None:
+        rel, tx = post_hsct
+        return passed(cid, INC, f"Relapse{when_text(rel)} after {tx.name or 'HSCT'}{when_text(tx)}.", rel, tx)
     failure = by["REFRACTORY"] + by["PRIMARY_REFRACTORY"] + by["PROGRESSION"] + by["RELAPSED_REFRACTORY"] + by["RELAPSE"]
     if by["PRIMARY_REFRACTORY"] and (not tall or cycles >= min_cycles or lines >= min_lines):
         m = f.latest(by["PRIMARY_REFRACTORY"])
@@ -149,6 +162,16 @@ def inc_relapsed_refractory(f: PatientFacts, p: Protocol) -> object:
             return failed(cid, INC, "T-ALL first relapse more than 12 months after first CR, after first-line therapy only.", *late)
     return unknown(cid, INC, "Relapsed/refractory status cannot be determined from the notes.",
                    *(f.latest(failure) and [f.latest(failure)] or []))
+
+
+def _relapse_after_transplant(f: PatientFacts, relapses: list[Mention], hsct: list[Mention]):
+    """A relapse dated after a dated transplant (the phrase 'relapse after HSCT' need not be written)."""
+    tx_dates = [m for m in hsct if m.date is not None]
+    if not tx_dates:
+        return None
+    first_tx = min(tx_dates, key=lambda m: m.date)
+    after = [m for m in relapses if m.when is not None and not m.historical and m.when > first_tx.date]
+    return (f.latest(after), first_tx) if after else None
 
 
 def _relapse_within(f: PatientFacts, crs: list[Mention], relapses: list[Mention], months: int, late: bool = False):
@@ -195,7 +218,7 @@ def inc_life_expectancy(f: PatientFacts, p: Protocol) -> object:
 
 def select_lvef(f: PatientFacts) -> Optional[Mention]:
     """The most recent LVEF; on its date a number beats a description of the same study."""
-    group = f.latest_date_group(f.of("lvef", where=lambda m: is_affirmed(m) and not m.historical))
+    group = f.latest_date_group(f.of("lvef", where=is_affirmed))
     numeric = [m for m in group if m.value is not None]
     return (numeric or group or [None])[-1]
 
@@ -264,10 +287,10 @@ def inc_hepatic_function(f: PatientFacts, p: Protocol) -> object:
         if ratio > limit:
             over.append((m, ratio, limit))
     if over:
-        text = "; ".join(f"{m.label.upper()} {fmt(m.value)} is {r:.1f} x ULN (limit {fmt(l)})" for m, r, l in over)
+        text = "; ".join(f"{display(m.label)} {fmt(m.value)} is {r:.1f} x ULN (limit {fmt(l)})" for m, r, l in over)
         return failed("inc_hepatic_function", INC, text + ".", *[m for m, _, _ in over])
     if parts:
-        text = ", ".join(f"{m.label.upper()} {r:.1f} x ULN" for m, r, _ in parts)
+        text = ", ".join(f"{display(m.label)} {r:.1f} x ULN" for m, r, _ in parts)
         return passed("inc_hepatic_function", INC, f"{text}: within limits.", *[m for m, _, _ in parts])
     return unknown("inc_hepatic_function", INC, "No ALT, AST or bilirubin is documented.")
 
@@ -293,15 +316,15 @@ def _not_contradicted(cid: str, label: str, what: str):
         found = f.of("condition", label, where=lambda m: is_affirmed(m) and m.attrs.get("course") != "resolved")
         if found:
             m = f.latest(found)
-            return failed(cid, INC, f"{what} is documented ({quote(m)}).", m)
-        return passed(cid, INC, f"No {what.lower()} is documented.")
+            return failed(cid, INC, f"A {what} is documented ({quote(m)}).", m)
+        return passed(cid, INC, f"No {what} is documented.")
     judge.__name__ = cid
     return judge
 
 
 inc_apheresis_feasible = _not_contradicted("inc_apheresis_feasible", "APHERESIS_CONTRAINDICATION",
-                                           "A contraindication to leukapheresis or venipuncture")
-inc_no_severe_psychiatric = _not_contradicted("inc_no_severe_psychiatric", "PSYCHIATRIC_SEVERE", "A severe psychiatric disorder")
+                                           "contraindication to leukapheresis or venipuncture")
+inc_no_severe_psychiatric = _not_contradicted("inc_no_severe_psychiatric", "PSYCHIATRIC_SEVERE", "severe psychiatric disorder")
 
 
 def inc_contraception(f: PatientFacts, p: Protocol) -> object:

@@ -10,10 +10,20 @@ NOT_A_LINE = ("intrathecal chemotherapy", "conditioning")
 
 
 def given_therapies(f: PatientFacts) -> list[Mention]:
-    """Therapies the patient received: affirmed, not planned, not held; skin-directed therapy only for MF/SS."""
+    """Therapies the patient received: affirmed, not planned, not held; skin-directed therapy only for MF/SS.
+
+    A generic 'genetically modified cellular product' on the same line as a named CAR-T/CAR-NK is that product,
+    not another therapy.
+    """
     cutaneous = bool(f.t_cell_categories() & set(CUTANEOUS_CATEGORIES))
-    return [m for m in f.of("therapy", where=is_affirmed)
-            if not m.attrs.get("not_given") and (cutaneous or not m.attrs.get("skin_directed"))]
+    given = [m for m in f.of("therapy", where=is_affirmed)
+             if not m.attrs.get("not_given") and (cutaneous or not m.attrs.get("skin_directed"))]
+    named_car_lines = {_line_key(m) for m in given if m.label in ("car_t", "car_nk")}
+    return [m for m in given if not (m.label == "gene_modified_cell_therapy" and _line_key(m) in named_car_lines)]
+
+
+def _line_key(m: Mention) -> tuple[str, int]:
+    return (m.evidence.note_id, m.attrs.get("line", -1))
 
 
 def systemic_therapies(f: PatientFacts) -> list[Mention]:

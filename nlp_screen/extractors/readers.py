@@ -74,3 +74,10 @@ def read_therapy_course(text: str, start: int, end: int) -> dict[str, bool]:
 
 
 _PRIOR = re.compile(r"\b(?:prior|previous(?:ly)?|received|history|exposure|before|ever|any)\b", re.I)
+
+
+def is_localized_prostate(text: str, start: int, end: int, vocab: Vocabulary) -> bool:
+    """'Prostate adenocarcinoma, Gleason 3+4, pT2 N0, radical prostatectomy': organ-confined, the protocol's
+    'localized prostate cancer' exception."""
+    rx = compiled(vocab, "localized_prostate", lambda: words_regex(vocab["localized_prostate"]["words"]))
+    return bool(rx.search(clause_before(text, start, 40)) or rx.search(clause_after(text, end, 100)))

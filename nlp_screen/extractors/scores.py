@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .base import Found, Vocabulary, clause_after, clause_before, words_regex
+from .base import Found, Vocabulary, clause_after, clause_before, compiled, words_regex
 
 _ECOG = re.compile(
     r"(?<![\w])(?:ECOG(?:\s+(?:PS|performance\s+status))?|(?:WHO\s+)?performance\s+status|perf(?:\.|ormance)?\s+status|PS)"
@@ -33,8 +33,8 @@ def _is_protocol_range(text: str, m: re.Match) -> bool:
 
 
 _LVEF = re.compile(
-    r"(?<![\w])(?:LVEF|EF|ejection\s+fraction)(?:\s*\([^)]{0,40}\))?"
-    r"(?:\s*(?:of|:|=|is|was|estimated|estimated\s+at|at|by\s+[\w' ]{1,25}?|calculated|visually|approximately|approx\.?|about|~|≈))*"
+    r"(?<![\w])(?:LVEF|EF|ejection\s+fraction)(?![\w])(?:\s*\([^)]{0,40}\))?"
+    r"(?:\s*(?:of|:|=|is|was|estimated|at|by\s+[\w']+(?:\s+[\w']+){0,2}|calculated|visually|approximately|approx\.?|about|~|≈)(?![\w])){0,4}"
     r"\s*~?\s*(\d{1,2}(?:\.\d)?)(?:\s*%)?(?:\s*(?:-|–|to)\s*(\d{1,2}(?:\.\d)?))?\s*(%|percent)", re.I)
 _CHAIN = re.compile(r"^(?:\s*\([^)]{0,30}\))?\s*(?:->|→|=>|then|now|improved\s+to|recovered\s+to|increased\s+to|decreased\s+to|declined\s+to)\s*"
                     r"(\d{1,2})(?:\s*(?:-|–)\s*(\d{1,2}))?\s*%", re.I)
@@ -51,18 +51,25 @@ def find_lvef(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
             low, high = float(c[1]), float(c[2] or c[1])
             out.append(Found(pos + c.start(1), pos + c.end(), "lvef", "LVEF", value=low, high=high, unit="%"))
             pos += c.end()
-    for label, phrases in vocab["lvef"]["qualitative"].items():
-        for m in words_regex(phrases).finditer(text):
-            out.append(Found(m.start(), m.end(), "lvef", "LVEF", attrs={"qualitative": label}))
+    qualitative = compiled(vocab, "lvef_qualitative", lambda: _qualitative_regex(vocab["lvef"]["qualitative"]))
+    for m in qualitative.finditer(text):
+        out.append(Found(m.start(), m.end(), "lvef", "LVEF", attrs={"qualitative": _QUAL_GROUPS[m.lastgroup]}))
     return out
+
+
+_QUAL_GROUPS = {"normal": "normal", "mild": "mildly reduced", "moderate": "moderately reduced", "severe": "severely reduced"}
+
+
+def _qualitative_regex(table: dict[str, list[str]]) -> re.Pattern:
+    """One pass for every qualitative phrase; the group name says which grade matched."""
+    group = {v: k for k, v in _QUAL_GROUPS.items()}
+    parts = [f"(?P<{group[label]}>{words_regex(phrases).pattern})" for label, phrases in table.items()]
+    return re.compile("|".join(parts), re.I)
 
 
 def find_spo2(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     """'SpO2 97% on room air' (room_air True), 'SpO2 89% on 2 L NC' (False), 'SpO2 95%' (unknown)."""
-    v = vocab["spo2"]
-    names = words_regex(v["names"])
-    room_air = words_regex(v["room_air"], case_sensitive=False)
-    supplemental = re.compile(words_regex(v["supplemental"]).pattern + r"|\b\d+(?:\.\d+)?\s*L\b", re.I)
+    names, room_air, supplemental = compiled(vocab, "spo2", lambda: _spo2_regexes(vocab["spo2"]))
     out = []
     for m in names.finditer(text):
         v_m = re.match(r"\s*(?:of|:|=|was|is)?\s*(\d{2,3})\s*%", text[m.end():m.end() + 16])
@@ -85,6 +92,12 @@ def find_spo2(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
             end += cue.end()
         out.append(Found(m.start(), end, "spo2", "SPO2", value=value, unit="%", attrs={"room_air": on_room_air}))
     return out
+
+
+def _spo2_regexes(v: dict) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    names = re.compile(words_regex(v["names"]).pattern + r"(?=\s*(?:of|:|=|was|is)?\s*\d)", re.I)
+    return (names, words_regex(v["room_air"]),
+            re.compile(words_regex(v["supplemental"]).pattern + r"|\b\d+(?:\.\d+)?\s*L\b", re.I))
 
 
 _AGE = re.compile(

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections import Counter
 from html import escape
 from pathlib import Path
-from typing import Iterator, Mapping, NamedTuple, Optional, Sequence
+from typing import Iterable, Iterator, Mapping, NamedTuple, Optional
 
 from .. import __version__
 from ..models import CriterionResult, Evidence, PatientResult
@@ -45,23 +44,23 @@ def snippet_around(text: str, start: int, end: int, context: int = CONTEXT_CHARS
     return Snippet(before, text[start:end], after)
 
 
-def render_report(results: Sequence[PatientResult], snippets: Mapping[SnippetKey, Snippet]) -> str:
+def render_report(results: Iterable[PatientResult], snippets: Mapping[SnippetKey, Snippet]) -> str:
     return "".join(iter_report(results, snippets))
 
 
-def write_report(path: Path, results: Sequence[PatientResult], snippets: Mapping[SnippetKey, Snippet]) -> None:
+def write_report(path: Path, results: Iterable[PatientResult], snippets: Mapping[SnippetKey, Snippet]) -> None:
     with Path(path).open("w", encoding="utf-8") as fh:
         fh.writelines(iter_report(results, snippets))
 
 
-def iter_report(results: Sequence[PatientResult], snippets: Mapping[SnippetKey, Snippet]) -> Iterator[str]:
-    """The page in pieces, one patient at a time, so a large run is never one string in memory."""
-    counts = Counter(result.verdict for result in results)
-    yield _HEAD.format(csp=_CSP, style=_STYLE, n=len(results), version=escape(__version__))
+def iter_report(results: Iterable[PatientResult], snippets: Mapping[SnippetKey, Snippet]) -> Iterator[str]:
+    """The page in pieces, one patient at a time: results may be a stream, and the page is never one
+    string in memory (the script fills in the counts)."""
+    yield _HEAD.format(csp=_CSP, style=_STYLE, version=escape(__version__))
     yield '<fieldset id="filter"><legend>Show</legend>\n'
     for verdict in VERDICT_ORDER:
         yield (f'<label><input type="checkbox" name="verdict" value="{verdict}" checked> '
-               f'<span class="verdict {verdict}">{verdict}</span> ({counts[verdict]})</label>\n')
+               f'<span class="verdict {verdict}">{verdict}</span> <span class="count" data-verdict="{verdict}"></span></label>\n')
     yield '<input type="search" id="find" placeholder="patient id" aria-label="find a patient id">\n</fieldset>\n</header>\n<main>\n'
     for result in results:
         yield _patient(result, snippets)
@@ -159,6 +158,11 @@ _SCRIPT = """
       patient.hidden = !shown[patient.dataset.verdict] || (query !== '' && patient.dataset.id.indexOf(query) < 0);
     });
   }
+  var patients = document.querySelectorAll('details.patient');
+  document.getElementById('total').textContent = patients.length + ' patients';
+  document.querySelectorAll('#filter .count').forEach(function (count) {
+    count.textContent = '(' + document.querySelectorAll('details.patient[data-verdict=' + count.dataset.verdict + ']').length + ')';
+  });
   boxes.forEach(function (box) { box.addEventListener('change', apply); });
   find.addEventListener('input', apply);
 })();
@@ -178,5 +182,5 @@ _HEAD = """<!doctype html>
 <body>
 <header>
 <h1>CD5 CAR-NK trial screening</h1>
-<p class="meta">{n} patients · nlp-screen {version} · every verdict is a suggestion for manual review</p>
+<p class="meta"><span id="total"></span> · nlp-screen {version} · every verdict is a suggestion for manual review</p>
 """

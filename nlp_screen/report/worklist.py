@@ -17,11 +17,6 @@ COLUMNS = ("patient_id", "verdict", "deciding_reasons", "diagnosis", "cd5", "eco
            "lines_of_therapy", "unknown_to_check")
 
 
-def worklist_order(results: Iterable[PatientResult]) -> list[PatientResult]:
-    """Candidates, then insufficient, then excluded; input order (first appearance) within each group."""
-    return sorted(results, key=lambda result: VERDICT_ORDER.index(result.verdict))
-
-
 def worklist_row(result: PatientResult) -> dict[str, str]:
     facts = result.facts
     return {
@@ -37,11 +32,13 @@ def worklist_row(result: PatientResult) -> dict[str, str]:
     }
 
 
-def write_worklist(path: Path, results: Iterable[PatientResult]) -> None:
+def write_worklist(path: Path, rows: Iterable[dict[str, str]]) -> None:
+    """Rows made by worklist_row, in input order (first appearance), written candidates first, then
+    insufficient, then excluded, keeping input order within each group."""
     with Path(path).open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS)
         writer.writeheader()
-        writer.writerows(worklist_row(result) for result in worklist_order(results))
+        writer.writerows(sorted(rows, key=lambda row: VERDICT_ORDER.index(row["verdict"])))
 
 
 def deciding_reasons(result: PatientResult) -> str:

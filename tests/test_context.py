@@ -1,0 +1,303 @@
+"""Clinical-report sentences -> the ConText flags of one target span, with patterns/context_rules.json.
+
+Each case is (sentence, target text, expected flags); the target becomes the only span in doc.spans["nlp_screen"].
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from nlp_screen.components.context import FLAG_OF_CATEGORY, SPAN_GROUP, add_context, context_cues
+
+RULES_PATH = Path(__file__).resolve().parents[1] / "patterns" / "context_rules.json"
+FLAGS = ("negated", "historical", "hypothetical", "family", "uncertain")
+
+NEG, HIST, HYP, FAM, UNC = "negated", "historical", "hypothetical", "family", "uncertain"
+
+CASES = [
+    # --- lab-style results after the test
+    ("ID 04/19/2025: HIV-1/2 Ag/Ab nonreactive, HBsAg negative, anti-HBc negative, HCV Ab negative.", "HIV-1/2 Ag/Ab", {NEG}),
+    ("ID 04/19/2025: HIV-1/2 Ag/Ab nonreactive, HBsAg negative, anti-HBc negative, HCV Ab negative.", "anti-HBc", {NEG}),
+    ("HIV 1/2 Ab: nonreactive", "HIV 1/2 Ab", {NEG}),
+    ("HIV Ag/Ab NR, HBsAg neg, anti-HBc neg, HCV Ab neg.", "HIV Ag/Ab", {NEG}),
+    ("HIV Ag/Ab NR, HBsAg neg, anti-HBc neg, HCV Ab neg.", "HBsAg", {NEG}),
+    ("HBsAg neg, anti-HBc REACTIVE, anti-HBs 38, HBV DNA not detected; HCV Ab, HIV Ag/Ab, syphilis Ab negative.", "HBV DNA", {NEG}),
+    ("HBsAg neg, anti-HBc REACTIVE, anti-HBs 38, HBV DNA not detected; HCV Ab, HIV Ag/Ab, syphilis Ab negative.", "anti-HBc", set()),
+    ("HBsAg neg, anti-HBc REACTIVE, anti-HBs 38, HBV DNA not detected; HCV Ab, HIV Ag/Ab, syphilis Ab negative.", "anti-HBs", set()),
+    ("HBsAg neg, anti-HBc REACTIVE, anti-HBs 38, HBV DNA not detected; HCV Ab, HIV Ag/Ab, syphilis Ab negative.", "HCV Ab", {NEG}),
+    ("HBsAg neg, anti-HBc REACTIVE, anti-HBs 38, HBV DNA not detected; HCV Ab, HIV Ag/Ab, syphilis Ab negative.", "HIV Ag/Ab", {NEG}),
+    ("HBsAg negative, anti-HBc REACTIVE, anti-HBs reactive.", "anti-HBc", set()),
+    ("HBsAg negative, anti-HBc REACTIVE, anti-HBs reactive.", "HBsAg", {NEG}),
+    ("anti-HBc REACTIVE, HBsAg negative", "anti-HBc", set()),
+    ("Resolved HBV (anti-HBc+/HBV DNA undetectable): continue entecavir.", "HBV DNA", {NEG}),
+    ("HBV DNA, quantitative PCR          Target not detected     LLOQ 10 IU/mL", "HBV DNA", {NEG}),
+    ("HBV DNA < LLOQ (10 IU/mL)", "HBV DNA", {NEG}),
+    ("HBsAg negative -> positive on repeat testing", "HBsAg", set()),
+    ("RPR nonreactive", "RPR", {NEG}),
+    ("QuantiFERON-TB Gold Plus          Negative", "QuantiFERON-TB Gold Plus", {NEG}),
+    ("QuantiFERON indeterminate, repeat sent.", "QuantiFERON", {UNC}),
+    ("HIV/HBV/HCV serologies negative (01/2025)", "HIV", {NEG}),
+    ("Blood cultures x2 no growth, resp viral panel neg.", "Blood cultures", {NEG}),
+    ("CSF 04/24/2025: negative for malignant cells (CNS1).", "CSF", {NEG}),
+    ("CSF 04/24/2025: negative for malignant cells (CNS1).", "malignant cells", {NEG}),
+    ("LP 09/16: CSF cytology negative for malignant cells; flow without abnormal population.", "CSF cytology", {NEG}),
+    ("CSF cytology negative.", "CSF cytology", {NEG}),
+    ("Cytospin negative for blasts - CNS1.", "CNS1", set()),
+    ("Lymph node biopsy negative for lymphoma.", "lymphoma", {NEG}),
+    ("CSF flow cytometry: no abnormal population detected.", "CSF flow cytometry", {NEG}),
+    ("Urine hCG: negative", "Urine hCG", {NEG}),
+    ("Malignant cells are not identified in the CSF.", "Malignant cells", {NEG}),
+    ("Blasts: none detected.", "Blasts", {NEG}),
+    ("T-ALL and mixed-phenotype acute leukemia are excluded by this immunophenotype.", "T-ALL", {NEG}),
+    ("T-ALL and mixed-phenotype acute leukemia are excluded by this immunophenotype.", "mixed-phenotype acute leukemia", {NEG}),
+    ("Granulomatosis with polyangiitis and carcinoma are excluded on this material.", "Granulomatosis with polyangiitis", {NEG}),
+    ("Extranodal NK/T-cell lymphoma confirmed, carcinoma excluded.", "Extranodal NK/T-cell lymphoma", set()),
+    ("Pulmonary embolism was ruled out by CT angiography.", "Pulmonary embolism", {NEG}),
+    # result words that must not reach the diagnosis before them
+    ("ALCL, ALK-negative, CD30 strong", "ALCL", set()),
+    ("Recurrent ALCL, ALK negative, CD30 positive.", "ALCL", set()),
+    ("Relapsed T-ALL, CD7-negative / CD5-positive.", "T-ALL", set()),
+    ("Relapsed T-ALL, CD7-negative / CD5-positive.", "CD7", {NEG}),
+    ("Treated with hyper-CVAD, in CR1 MRD-negative after cycle 1B.", "hyper-CVAD", set()),
+    ("Relapsed T-ALL with CD7 negative blasts.", "T-ALL", set()),
+    ("Blood culture grew gram negative rods.", "rods", set()),
+    # --- negation in prose
+    ("No evidence of CNS involvement.", "CNS involvement", {NEG}),
+    ("Denies fevers, chills, night sweats.", "night sweats", {NEG}),
+    ("No h/o CHF, MI or arrhythmia.", "MI", {NEG, HIST}),
+    ("No CAD, CHF or arrhythmia history.", "CHF", {NEG, HIST}),
+    ("No active infection; pneumonia resolved clinically, completed levofloxacin 4/30.", "pneumonia", {NEG}),
+    ("Grade II skin aGVHD 10/2023, resolved; no chronic GVHD.", "aGVHD", {NEG}),
+    ("Cough resolved; T-ALL remains in CR1.", "T-ALL", set()),
+    ("Relapsed T-ALL: no CNS involvement.", "T-ALL", set()),
+    ("Fever: no.", "Fever", {NEG}),
+    ("Extremities: No clubbing, cyanosis, or edema.", "edema", {NEG}),
+    ("Patient declined allo-HSCT.", "allo-HSCT", {NEG}),
+    ("LVEF declined to 40% after doxorubicin.", "LVEF", set()),
+    ("No change in the size of the anterior mediastinal mass.", "anterior mediastinal mass", set()),
+    ("No anticancer therapy since relapse.", "relapse", set()),
+    ("Relapsed T-ALL, no longer in remission.", "remission", {HIST}),
+    ("Relapsed T-ALL, no longer in remission.", "T-ALL", set()),
+    ("Completed hyper-CVAD x8 with IT prophylaxis.", "IT", {HIST}),
+    ("Continues TMP-SMX for PJP prophylaxis.", "PJP", {NEG}),
+    # the referral is a plan, so what it is "for" is hypothetical as well as negated
+    ("Palliative care referral for symptom management (not hospice).", "hospice", {NEG, HYP}),
+    # --- uncertainty: rule-outs, differentials, suspicion
+    ("Clinical history: 70 yo M with lymphadenopathy and fevers; r/o lymphoma.", "lymphoma", {UNC}),
+    ("Rule out CNS relapse.", "CNS relapse", {UNC}),
+    ("The differential diagnosis included angioimmunoblastic T-cell lymphoma and anaplastic large cell lymphoma.", "anaplastic large cell lymphoma", {UNC}),
+    ("DDx: AITL vs PTCL-NOS.", "PTCL-NOS", {UNC}),
+    ("CT: L nasal cavity mass. ?lymphoma ?granulomatosis w/ polyangiitis ?carcinoma", "carcinoma", {UNC}),
+    ("New enlarging right inguinal adenopathy. Recurrence?", "Recurrence", {UNC}),
+    ("MRI findings concerning for leptomeningeal disease.", "leptomeningeal disease", {UNC}),
+    ("Concern for CNS relapse given new diplopia.", "CNS relapse", {UNC}),
+    ("Leptomeningeal involvement cannot be excluded.", "Leptomeningeal involvement", {UNC}),
+    ("Cannot exclude early relapse.", "relapse", {UNC}),
+    ("Thymic neoplasm and germ cell tumor are less likely.", "germ cell tumor", {UNC}),
+    ("Drug eruption is considered less likely.", "Drug eruption", {UNC}),
+    ("Evaluate for large cell transformation vs. drug eruption.", "drug eruption", {UNC, HYP}),
+    ("Mediastinal mass most consistent with lymphoma (recurrent vs. new primary).", "lymphoma", set()),
+    ("LP to exclude CNS disease.", "CNS disease", {UNC}),
+    ("Suspected CNS relapse.", "CNS relapse", {UNC}),
+    ("It is unclear whether this is relapsed disease.", "relapsed disease", {UNC}),
+    # --- remote history and what brings it back to the present
+    ("34 yo M with h/o T-ALL dx 03/2023, treated with hyper-CVAD.", "T-ALL", {HIST}),
+    ("Relapsed T-ALL s/p MUD allo-HSCT 09/14/2023, now with first relapse.", "allo-HSCT", {HIST}),
+    ("Relapsed T-ALL s/p MUD allo-HSCT 09/14/2023, now with first relapse.", "first relapse", set()),
+    ("Status post CABG in 2016.", "CABG", {HIST}),
+    ("Hx grade II acute skin GVHD (resolved).", "GVHD", {HIST, NEG}),
+    ("Remote Hodgkin lymphoma (2009), in remission >15 years.", "Hodgkin lymphoma", {HIST}),
+    ("Classical Hodgkin lymphoma treated with ABVD, in continuous remission since.", "Hodgkin lymphoma", {HIST}),
+    ("Febrile seizures at age 2, none since.", "Febrile seizures", {HIST}),
+    ("Mild intermittent asthma as a teen.", "asthma", {HIST}),
+    ("Eczema as a child, none since.", "Eczema", {HIST}),
+    ("Childhood asthma, no inhaler use in 10 years.", "asthma", {HIST}),
+    ("History of ischemic stroke, no residual deficits.", "ischemic stroke", {HIST}),
+    ("LVEF 40% on a previous echocardiogram.", "echocardiogram", {HIST}),
+    ("Basal cell carcinoma excised 2 years ago.", "Basal cell carcinoma", {HIST}),
+    ("Ischemic stroke in 2019 without residual deficits.", "Ischemic stroke", {HIST}),
+    ("Prior CD7-directed CAR-T cells (08/2023) at an outside center.", "CD7-directed CAR-T", {HIST}),
+    ("No prior CAR-T or other gene-modified cell therapy.", "CAR-T", {NEG, HIST}),
+    ("Left axillary node 3.2 x 2.4 cm (previously 1.9 x 1.3 cm).", "1.9 x 1.3 cm", {HIST}),
+    ("Left axillary node 3.2 x 2.4 cm (previously 1.9 x 1.3 cm).", "3.2 x 2.4 cm", set()),
+    ("34-year-old man with relapsed T-ALL.", "T-ALL", set()),
+    ("History of T-LBL, now with new mediastinal mass.", "mediastinal mass", set()),
+    ("h/o pericardial effusion; current echo shows no effusion.", "echo", set()),
+    ("Received GDP chemotherapy 9 days ago.", "GDP", set()),
+    # --- plans and conditionals
+    ("If CR after cell therapy, consider consolidative allo-HSCT (sister typing pending).", "allo-HSCT", {HYP}),
+    ("Will consider 2nd allo-HSCT if MRD-negative CR2.", "2nd allo-HSCT", {HYP}),
+    ("If records are unavailable, plan to start re-induction with hyper-CVAD cycle 1A.", "hyper-CVAD", {HYP}),
+    ("Refer for CD19-directed CAR-T evaluation; if approved, bridging with inotuzumab ozogamicin.", "CD19-directed CAR-T", {HYP}),
+    ("Refer for CD19-directed CAR-T evaluation; if approved, bridging with inotuzumab ozogamicin.", "inotuzumab ozogamicin", {HYP}),
+    ("Discussed CAR-T as an option at the outside hospital.", "CAR-T", {HYP}),
+    ("Extracorporeal photopheresis discussed as a future option.", "Extracorporeal photopheresis", {HYP}),
+    ("Options discussed: mogamulizumab; bexarotene; TSEBT for widespread plaques.", "TSEBT", {HYP}),
+    ("Alternatives: clinical trial of a CD19/CD22 bispecific; second allo-HSCT if MRD-negative CR2.", "second allo-HSCT", {HYP}),
+    ("Not a candidate for allo-HSCT at present.", "allo-HSCT", {NEG, HYP}),
+    ("He may be considered for the CD5-targeted CAR-NK study.", "CD5-targeted CAR-NK study", {HYP}),
+    ("CD5 immunostain pending (addendum to follow).", "CD5", {HYP}),
+    ("IT chemotherapy and cranial RT are planned after count recovery.", "cranial RT", {HYP}),
+    ("Proceed to allo-HSCT once in CR.", "allo-HSCT", {HYP}),
+    ("If not eligible: pralatrexate or belinostat.", "pralatrexate", {HYP}),
+    ("Pre-cellular-therapy evaluation prior to CAR-NK infusion.", "CAR-NK", {HYP}),
+    ("Call for any fever above 38.0 C or bleeding.", "fever", {HYP}),
+    ("In case of CRS, give tocilizumab.", "CRS", {HYP}),
+    ("Evaluate for relapse.", "relapse", {HYP}),
+    ("Brentuximab vedotin +/- bendamustine as next line.", "bendamustine", {HYP}),
+    ("He would benefit from consolidative allo-HSCT in CR2.", "allo-HSCT", {HYP}),
+    ("Should he relapse, CD7 CAR-T would be considered.", "relapse", {HYP}),
+    ("Plan: allo-HSCT planned for 07/2025.", "allo-HSCT", {HYP}),
+    # --- relatives
+    ("Father: diffuse large B-cell lymphoma, treated with R-CHOP, in remission.", "diffuse large B-cell lymphoma", {FAM}),
+    ("Maternal aunt: Hodgkin lymphoma in her 20s.", "Hodgkin lymphoma", {FAM, HIST}),
+    ("Mother - breast cancer, alive and well.", "breast cancer", {FAM}),
+    ("One brother with type 1 diabetes.", "type 1 diabetes", {FAM}),
+    ("Sister's psoriasis is well controlled.", "psoriasis", {FAM}),
+    ("FHx: sister with psoriasis; father colon cancer at 75.", "colon cancer", {FAM, HIST}),
+    ("FHx: sister with psoriasis; father colon cancer at 75.", "psoriasis", {FAM}),
+    ("Family hx of lymphoma (father DLBCL, aunt HL) noted.", "lymphoma", {FAM, HIST}),
+    ("No family history of leukemia or lymphoma.", "lymphoma", {NEG, FAM, HIST}),
+    ("Matched sibling donor allo-HSCT 01/19/2023.", "allo-HSCT", set()),
+    ("Sister HLA-typing sent; URD search started.", "URD search", set()),
+    ("Pt and wife wish to continue disease-directed therapy.", "disease-directed therapy", set()),
+    ("Lives with wife; no tobacco.", "tobacco", {NEG}),
+]
+
+
+@Language.component("test_context_newlines")
+def _newline_sentences(doc: Doc) -> Doc:
+    for token in doc[:-1]:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    nlp = spacy.blank("en")
+    try:
+        import nlp_screen.components.sentences  # noqa: F401  registers "nlp_screen_sentences"
+    except ImportError:  # until the line-aware splitter exists
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("test_context_newlines")
+    else:
+        nlp.add_pipe("nlp_screen_sentences")
+    add_context(nlp, RULES_PATH)
+    return nlp
+
+
+def contextualize(nlp: Language, text: str, target: str, label: str = "CONDITION"):
+    """Run the pipeline with `target` (found by its text) as the only span in the group; return that span."""
+    doc = nlp.make_doc(text)
+    start = text.find(target)
+    assert start >= 0, f"{target!r} is not in {text!r}"
+    span = doc.char_span(start, start + len(target), label=label, alignment_mode="expand")
+    doc.spans[SPAN_GROUP] = [span]
+    for _, pipe in nlp.pipeline:
+        doc = pipe(doc)
+    return doc.spans[SPAN_GROUP][0]
+
+
+def flags_of(span) -> set[str]:
+    return {flag for flag in FLAGS if getattr(span._, f"is_{flag}")}
+
+
+@pytest.mark.parametrize(("text", "target", "expected"), CASES, ids=[f"{c[1]} | {c[0]}" for c in CASES])
+def test_context_flags_of_a_target_in_a_clinical_sentence(nlp, text, target, expected):
+    span = contextualize(nlp, text, target)
+    assert flags_of(span) == expected, f"cues: {context_cues(span)}"
+
+
+def test_every_flag_and_rule_family_is_covered_by_a_case():
+    covered = set().union(*(expected for _, _, expected in CASES))
+    assert covered == set(FLAGS)
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "cues"),
+    [
+        ("No evidence of CNS involvement.", "CNS involvement", {"negated": "No evidence of"}),
+        ("HBV DNA not detected.", "HBV DNA", {"negated": "not detected"}),
+        ("No h/o CHF, MI or arrhythmia.", "CHF", {"negated": "No", "historical": "h/o"}),
+        ("Father: DLBCL.", "DLBCL", {"family": "Father"}),
+        ("r/o lymphoma", "lymphoma", {"uncertain": "r/o"}),
+        ("CD5 IHC pending.", "CD5", {"hypothetical": "pending"}),
+        ("CD5 92% bright.", "CD5", {}),
+    ],
+)
+def test_context_cues_name_the_words_that_set_each_flag(nlp, text, target, cues):
+    assert context_cues(contextualize(nlp, text, target)) == cues
+
+
+def test_a_result_word_inside_another_target_is_not_a_cue(nlp):
+    # "MRD-negative CR1" is a disease-status target: its "negative" must not negate T-ALL beside it.
+    text = "T-ALL in MRD-negative CR1 after hyper-CVAD."
+    doc = nlp.make_doc(text)
+    spans = []
+    for target, label in (("T-ALL", "DIAGNOSIS"), ("MRD-negative CR1", "DISEASE_STATUS")):
+        start = text.find(target)
+        spans.append(doc.char_span(start, start + len(target), label=label, alignment_mode="expand"))
+    doc.spans[SPAN_GROUP] = spans
+    for _, pipe in nlp.pipeline:
+        doc = pipe(doc)
+    assert [flags_of(span) for span in doc.spans[SPAN_GROUP]] == [set(), set()]
+
+
+# ---------------------------------------------------------------- the rules file itself
+
+def _rules_json() -> dict:
+    return json.loads(RULES_PATH.read_text(encoding="utf-8"))
+
+
+def test_context_rules_file_loads_and_every_pattern_compiles():
+    from medspacy.context import ConTextRule
+
+    rules = ConTextRule.from_json(RULES_PATH)
+    assert len(rules) == len(_rules_json()["context_rules"])
+    matcher = Matcher(spacy.blank("en").vocab, validate=True)
+    for i, rule in enumerate(rules):
+        if isinstance(rule.pattern, str):
+            re.compile(rule.pattern)
+        elif isinstance(rule.pattern, list):
+            matcher.add(f"rule_{i}", [rule.pattern])
+
+
+def test_every_category_is_documented_and_every_terminator_exists():
+    data = _rules_json()
+    documented = set(data["categories"])
+    used = {rule["category"].upper() for rule in data["context_rules"]}
+    assert used <= documented, used - documented
+    assert set(FLAG_OF_CATEGORY) <= documented
+    for category, terminators in data["terminating_types"].items():
+        assert category in used
+        assert set(terminators) <= used, (category, set(terminators) - used)
+
+
+def test_terminating_types_reach_every_rule_of_their_category(nlp):
+    # spaCy's config validation turns ConText's terminating_types lists into one-shot iterators; add_context
+    # must set them directly so that every rule of a category gets its terminators, not just the first.
+    context = nlp.get_pipe("medspacy_context")
+    expected = {k: set(v) for k, v in _rules_json()["terminating_types"].items()}
+    for rule in context.rules:
+        assert expected.get(rule.category, set()) <= rule.terminated_by, rule
+
+
+def test_a_malformed_rule_is_rejected(tmp_path):
+    from medspacy.context import ConTextRule
+
+    data = _rules_json()
+    data["context_rules"].append({"literal": "no", "category": "NEGATED_EXISTENCE", "terminated_by": ["X"]})
+    bad = tmp_path / "context_rules.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="invalid keys"):
+        ConTextRule.from_json(bad)
+    with pytest.raises(ValueError):
+        add_context(spacy.blank("en"), bad)
