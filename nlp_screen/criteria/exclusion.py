@@ -140,7 +140,7 @@ def _windowed_events(cid: str, f: PatientFacts, labels: tuple[str, ...], window:
         m = f.latest(outside)
         return passed(cid, EXC, f"{what} documented only outside the {window}-day window ({quote(m)}).", m, *absent[-1:])
     if absent:
-        return passed(cid, EXC, f"None documented: {what} ({quote(absent[-1])}).", absent[-1])
+        return passed(cid, EXC, f"Documented as absent: {what} ({quote(absent[-1])}).", absent[-1])
     return unknown(cid, EXC, f"{what} is not mentioned.")
 
 
