@@ -122,15 +122,32 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
         fields["attrs"]["method"] = _cd5_method(section, note.note_type, vocabulary)
     flags = {flag: bool(getattr(span._, attr, False)) for flag, attr in _SPAN_FLAG_ATTRS.items()}
     cues = context_cues(span)
+    _apply_test_result(fields["attrs"], flags, cues)
     for flag, kinds in section_context.get(section or "", {}).items():
         if "*" in kinds or kind in kinds:
+            if flag == "ignore":
+                return None
             if flag == "current":
                 fields["attrs"]["current"] = True
+            elif flag == "hypothetical" and fields["attrs"].get("current"):
+                continue  # 'PLAN: continue mogamulizumab' is a therapy being given, not a plan
             elif not flags.get(flag):
                 flags[flag] = True
                 cues[flag] = f"section:{section}"
     return Mention(kind=kind, label=label, name=name, **fields, **flags, cues=cues, section=section, date=date,
                    evidence=_evidence(note, text, span.start_char, span.end_char, section))
+
+
+def _apply_test_result(attrs: dict, flags: dict, cues: dict) -> None:
+    """A lab test's written result decides its polarity ('HBsAg neg' is negated; 'anti-HBc REACTIVE' is not, even
+    after 'HBsAg negative,' in the same sentence)."""
+    if not attrs.get("test") or attrs.get("result") is None:
+        return
+    if attrs["result"] == "negative" and not flags["negated"]:
+        flags["negated"], cues["negated"] = True, "result: negative"
+    elif attrs["result"] == "positive" and flags["negated"]:
+        flags["negated"] = False
+        cues.pop("negated", None)
 
 
 def _read_after(kind: str, label: str, span: Span, text: str, attrs: dict, vocabulary: dict) -> None:

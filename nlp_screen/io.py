@@ -29,6 +29,8 @@ from pydantic import BaseModel, ConfigDict
 from .models import Note
 
 MAX_NOTE_CHARS = 1_000_000
+# ids are printed in messages and outputs: a longer "id" is text in the wrong column, never an id
+MAX_ID_CHARS = 200
 
 # tab, LF and CR are kept; vertical tab and form feed become line breaks; the other controls become spaces
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -240,7 +242,7 @@ def note_from_fields(fields: Mapping[str, Any], source: str, line: Optional[int]
     ids = {"patient_id": patient_id, "note_id": note_id}
     text = fields.get("text")
     if patient_id is None:
-        yield InputError(source=source, line=line, error="record has no patient_id; skipped", **ids)
+        yield InputError(source=source, line=line, error=f"record has no patient_id (or one over {MAX_ID_CHARS} characters); skipped", **ids)
         return
     if text is None:
         yield InputError(source=source, line=line, error="record has no text; skipped", **ids)
@@ -258,7 +260,7 @@ def note_from_fields(fields: Mapping[str, Any], source: str, line: Optional[int]
 
     warnings = []
     if note_id is None:
-        note_id = ids["note_id"] = f"{Path(source).name}:{line}" if line is not None else Path(source).stem
+        note_id = ids["note_id"] = f"{Path(source).name}:{line}"
         warnings.append(f"record has no note_id; screened as {note_id!r}")
     if replaced:
         warnings.append(f"{replaced} control character(s) replaced by spaces or line breaks; screened")
@@ -308,7 +310,7 @@ def _identifier(value: Any) -> Optional[str]:
         return None
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, str) and value.strip():
+    if isinstance(value, str) and 0 < len(value.strip()) <= MAX_ID_CHARS:
         return value.strip()
     return None
 

@@ -53,6 +53,13 @@ class FakeExtractor:
             yield self(note)
 
 
+class UnbuildableExtractor:
+    """An extractor whose pipeline cannot be built (a broken rules file, say)."""
+
+    def __init__(self, patterns_dir: Optional[object] = None) -> None:
+        raise ValueError("broken rules")
+
+
 def fake_evaluate_patient(patient_id: str, notes: Sequence[NoteFacts], as_of: Optional[dt.date] = None) -> PatientResult:
     """Diagnosis, relapse and CD5 decide; B-ALL alone excludes; every other criterion is unknown."""
     mentions = [m for note in notes for m in note.mentions]

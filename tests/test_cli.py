@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fakes import CRITERION_IDS, FakeExtractor, fake_evaluate_patient
+from fakes import CRITERION_IDS, FakeExtractor, UnbuildableExtractor, fake_evaluate_patient
 from nlp_screen import __version__, cli
 from nlp_screen.criteria import evaluate_patient
 from nlp_screen.extract import Extractor
@@ -230,6 +230,12 @@ def test_two_workers_write_the_same_patients_jsonl_as_one(fake_pipeline, tmp_pat
     assert len(patients(tmp_path / "out1")) == 23
 
 
+def test_a_worker_that_cannot_build_its_extractor_stops_the_run_instead_of_hanging(tmp_path):
+    with pytest.raises(RuntimeError, match=r"could not be built in a worker process \(ValueError: broken rules\)"):
+        screen(as_jsonl(tmp_path), tmp_path / "out", workers=2, extractor_factory=UnbuildableExtractor,
+               evaluate=fake_evaluate_patient)
+
+
 def test_the_closing_summary_counts_patients_per_verdict_and_notes(fake_pipeline, tmp_path):
     result = run("screen", as_jsonl(tmp_path), "--out", tmp_path / "out")
     lines = result.stderr.splitlines()
@@ -276,6 +282,11 @@ def test_explain_reads_a_file_when_the_argument_is_one(fake_pipeline, tmp_path):
     (tmp_path / "note.txt").write_text("B-ALL only", encoding="utf-8")
     result = run("explain", tmp_path / "note.txt")
     assert result.stdout.splitlines()[0] == "note: 10 characters, 1 mentions"
+
+
+def test_explain_reads_standard_input_for_a_dash(fake_pipeline):
+    result = runner.invoke(cli.app, ["explain", "-"], input="CD5 92%\n")
+    assert result.stdout.splitlines()[0] == "stdin: 8 characters, 1 mentions"
 
 
 def test_the_mention_table_shows_values_context_cues_sections_and_one_line_spans():

@@ -106,6 +106,7 @@ SKIPPED = [
     ("not an object", b'["P9", "text"]', "a JSON list, not an object"),
     ("no patient_id", jsonl_line(note_id="N9", text="x"), "record has no patient_id"),
     ("blank patient_id", jsonl_line(patient_id="  ", note_id="N9", text="x"), "record has no patient_id"),
+    ("note text as patient_id", jsonl_line(patient_id="pt " * 100, note_id="N9", text="x"), "record has no patient_id"),
     ("no text", jsonl_line(patient_id="P9", note_id="N9"), "record has no text"),
     ("text not a string", jsonl_line(patient_id="P9", note_id="N9", text=["a", "list"]), "text is a list, not a string"),
     ("non-UTF-8 bytes", b'{"patient_id": "P9", "note_id": "N9", "text": "caf\xe9"}', "not valid UTF-8 (byte 0xe9 at column 51)"),

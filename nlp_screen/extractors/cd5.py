@@ -18,7 +18,7 @@ _NEXT = re.compile(r"(?<![\w])(?:[cs]?CD\d+[a-z]?|TdT|HLA-DR|MPO|Ki-?67|TCR|CCR4
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%")
 _TABLE_NUMBER = re.compile(r"^\s{2,}(\d{1,3})(?=\s|$)")
 _LIST_AFTER = re.compile(r"^(?:\s*(?:,|and|&|/|or)\s*[cs]?CD\d+[a-z]?)+")
-_SIGN = re.compile(r"^\s?([+\-−])(?![\w])|^([+\-−])(?=\s|\(|,|$)|^-(negative|positive)", re.I)
+_SIGN = re.compile(r"^\s?([+\-−])(?![\w])|^([+\-−])(?=\s|\(|,|$)|^-(negative|positive)|^\s*\(([+\-−])\)", re.I)
 _NON_TUMOR_START = re.compile(r"^\W*(?:expression\s+)?(?:on|in)\s+(?:the\s+)?(?:residual\s+)?(?:normal|reactive|background)\b", re.I)
 
 
@@ -108,7 +108,7 @@ def _sign_expression(own: str) -> Optional[str]:
     m = _SIGN.match(own)
     if not m:
         return None
-    token = (m.group(1) or m.group(2) or m.group(3) or "").lower()
+    token = (m.group(1) or m.group(2) or m.group(3) or m.group(4) or "").lower()
     return "negative" if token in ("-", "−", "negative") else "positive"
 
 

@@ -7,8 +7,8 @@ from typing import Optional
 from .base import Found, Vocabulary, clause_after, clause_before, line_bounds, words_regex
 
 _BLASTS = re.compile(
-    r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s*%\s*(?:marrow\s+|circulating\s+|peripheral\s+)?(?:lympho)?blasts\b"
-    r"|\b(?:lympho)?blasts\s*(?:[:=]|of|at|were)?\s*(\d{1,3}(?:\.\d+)?)\s*%", re.I)
+    r"(?<![\w.])([<>]\s*)?(\d{1,3}(?:\.\d+)?)\s*%\s*(?:marrow\s+|circulating\s+|peripheral\s+)?(?:lympho)?blasts\b"
+    r"|\b(?:lympho)?blasts\s*(?:[:=]|of|at|were)?\s*([<>]\s*)?(\d{1,3}(?:\.\d+)?)\s*%", re.I)
 
 
 def find_blasts(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
@@ -17,7 +17,8 @@ def find_blasts(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     blood, marrow = words_regex(v["blood_site"]), words_regex(v["marrow_site"])
     out = []
     for m in _BLASTS.finditer(text):
-        value = float(m[1] or m[2])
+        value = float(m[2] or m[4])
+        comparator = (m[1] or m[3] or "").strip() or None
         if value > 100:
             continue
         near = clause_before(text, m.start(), 60) + text[m.start():m.end() + 12]
@@ -25,13 +26,15 @@ def find_blasts(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
         site = None
         if b or mw:
             site = "blood" if (max((x.end() for x in b), default=-1) > max((x.end() for x in mw), default=-1)) else "marrow"
-        out.append(Found(m.start(), m.end(), "blasts", "BLASTS", value=value, unit="%", attrs={"site": site}))
+        out.append(Found(m.start(), m.end(), "blasts", "BLASTS", value=value, unit="%",
+                         attrs={"site": site, "comparator": comparator}))
     return out
 
 
 _MRD = re.compile(
-    r"(?<![\w])MRD(?:[- ]?(negative|neg|positive|pos|\+|-)(?![\w]))?(?:\s*(?:of|:|=|was|is|level)?\s*"
-    r"(?:(<\s*)?(\d+(?:\.\d+)?)\s*%|\(?\s*10\^?-(\d)\s*\)?|(negative|positive|undetectable|not detected|detected))?)?", re.I)
+    r"(?<![\w])MRD(?:\s+(?:by\s+(?:flow|NGS|PCR|FCM)|\((?:flow|NGS|PCR)\)))?(?:[- ]?(negative|neg|positive|pos|\+|-)(?![\w]))?"
+    r"(?:\s*(?:of|:|=|was|is|level|at|\()?\s*"
+    r"(?:(<\s*)?(\d+(?:\.\d+)?)\s*%\)?|\(?\s*10\^?-(\d)\s*\)?|(negative|positive|undetectable|not detected|detected))?)?", re.I)
 
 
 def find_mrd(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
@@ -39,8 +42,10 @@ def find_mrd(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     out = []
     for m in _MRD.finditer(text):
         word = (m[1] or m[5] or "").lower()
-        level: Optional[float] = float(m[3]) if m[3] else (10.0 ** -int(m[4]) * 100 if m[4] else None)
-        if word in ("negative", "neg", "-", "undetectable", "not detected") or (m[2] and level is not None and level <= 0.01):
+        # '<0.01%' is the assay's sensitivity, not a level
+        level: Optional[float] = (float(m[3]) if m[3] and not m[2] else None) if m[3] else (10.0 ** -int(m[4]) * 100 if m[4] else None)
+        below_sensitivity = bool(m[2]) and m[3] is not None and float(m[3]) <= 0.01
+        if word in ("negative", "neg", "-", "undetectable", "not detected") or below_sensitivity:
             label = "negative"
         elif word in ("positive", "pos", "+", "detected") or (level is not None and level > 0):
             label = "positive"
@@ -60,6 +65,7 @@ def find_lesions(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     v = vocab["lesions"]
     lesion, nodal = words_regex(v["lesion_words"]), words_regex(v["nodal_words"])
     not_lesion, previous = words_regex(v["not_a_lesion"]), words_regex(v["previous_words"])
+    benign = words_regex(v["benign_after"])
     out = []
     for m in _SIZE.finditer(text):
         dims = [float(x) for x in (m[1], m[2], m[3]) if x]
@@ -68,7 +74,10 @@ def find_lesions(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
         before = clause_before(text, m.start(), 80)
         # the words that name what was measured: the clause up to the size, after the last size before it
         subject = re.split(r"\d(?:\.\d+)?\s*(?:cm|mm)\b", before)[-1]
-        if not lesion.search(subject) or not_lesion.search(subject[-40:]):
+        tail = re.sub(r"para-?aortic", "para-aortic-nodes", subject[-40:], flags=re.I)
+        last_lesion = max((x.end() for x in lesion.finditer(tail)), default=-1)
+        last_organ = max((x.end() for x in not_lesion.finditer(tail)), default=-1)
+        if last_lesion < 0 or last_organ > last_lesion or benign.search(clause_after(text, m.end(), 40)):
             continue
         prev_open = before.rfind("(")
         is_previous = prev_open > before.rfind(")") and bool(previous.search(before[prev_open:]))
@@ -79,7 +88,8 @@ def find_lesions(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     return out
 
 
-_STAGE = re.compile(r"\bstage\s+(0|IV|I{1,3})\s*([ABE])?\s*([12])?(?![\w])", re.I)
+_STAGE = re.compile(r"\bstage\s+(0|IV|I{1,3}|[1-4])\s*([ABE])?\s*([12])?(?![\w])", re.I)
+_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 _TNMB = re.compile(r"\bT([1-4])[a-c]?\s*,?\s*N([0-3])[a-c]?\s*,?\s*M([01])[a-c]?\s*,?\s*B([0-2])[a-c]?\b")
 
 
@@ -87,7 +97,7 @@ def find_stages(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     """'stage IB', 'stage IVA1' (MF/SS or Ann Arbor); the evaluator decides which disease a stage belongs to."""
     out = []
     for m in _STAGE.finditer(text):
-        label = (m[1] + (m[2] or "") + (m[3] or "")).upper()
+        label = (_ROMAN.get(m[1], m[1]) + (m[2] or "") + (m[3] or "")).upper()
         out.append(Found(m.start(), m.end(), "stage", label))
     return out
 

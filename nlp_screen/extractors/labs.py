@@ -8,11 +8,11 @@ from typing import Optional
 from .base import Found, Vocabulary
 
 _VALUE = re.compile(
-    r"\s*(?:\([^)]{0,20}\)\s*)?(?:level|of|:|=|was|is|now|today)?\s*(?:of\s+)?(\d+(?:\.\d+)?)(?![\d/])\s*"
+    r"\s*(?:\([^)]{0,20}\)\s*)?(?:,\s*(?:serum|plasma|total)\s*)?(?:level|of|:|=|was|is|now|today)?\s*(?:of\s+)?(\d+(?:\.\d+)?)(?![\d/])\s*"
     r"(mg/d[lL]|[uµμ]mol/L|micromol/L|I?U/L)?", re.I)
 _CHAIN = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:->|→|then|to)\s*(\d+(?:\.\d+)?)(?![\d/])\s*(mg/d[lL]|[uµμ]mol/L|I?U/L)?", re.I)
 _RANGE = re.compile(
-    r"\s*(?:H\s*)?[\(\[]\s*(?:H\s*,\s*)?(?:ref(?:erence)?\.?\s*(?:range)?\s*:?\s*|nl\s*|normal\s*:?\s*|ULN\s*:?\s*|<\s*=?\s*|≤\s*)?"
+    r"\s*(?:\((?:H|L|HH|LL)\)\s*|\*\s*)?(?:H\s*)?[\(\[]\s*(?:H\s*,\s*)?(?:ref(?:erence)?\.?\s*(?:range)?\s*:?\s*|nl\s*|normal\s*:?\s*|ULN\s*:?\s*|<\s*=?\s*|≤\s*)?"
     r"(?:(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*)?(\d+(?:\.\d+)?)\s*(?:mg/d[lL]|[uµμ]mol/L|I?U/L)?\s*[\)\]]", re.I)
 
 
@@ -32,9 +32,11 @@ def find_labs(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     """'Cr 0.84 mg/dL (0.70-1.30)', 'ALT 60 U/L (ULN 40)', 'Cr 2.9 -> 2.1 -> 1.4 mg/dL', 'Total bilirubin 11 umol/L (<21)'."""
     analytes = vocab["labs"]["analytes"]
     rx = _analyte_regex(tuple((a, tuple(s["names"]), tuple(s["case_sensitive_names"])) for a, s in analytes.items()))
-    out: list[Found] = []
+    out: list[Found] = list(_paired_transaminases(text))
     for m in rx.finditer(text):
         analyte = m.lastgroup
+        if _NOT_SERUM_TOTAL.search(text[max(0, m.start() - 12):m.start()]) or text[m.end():m.end() + 1] == "/":
+            continue
         v = _VALUE.match(text, m.end())
         if not v or _is_ratio(text, v.end()):
             continue
@@ -52,12 +54,32 @@ def find_labs(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     return out
 
 
+# 'Direct bilirubin', 'Urine creatinine', 'CSF protein': not the serum/total value the protocol means
+_NOT_SERUM_TOTAL = re.compile(r"(?:direct|indirect|conjugated|unconjugated|urine|urinary|CSF|fluid)\s*$", re.I)
+_PAIR = re.compile(r"(?<![\w/])(AST|ALT)/(AST|ALT)\s*:?\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*(I?U/L)?")
+
+
+def _paired_transaminases(text: str):
+    """'AST/ALT 45/62 U/L' gives both values."""
+    for m in _PAIR.finditer(text):
+        if m[1] == m[2]:
+            continue
+        for i, (name, value) in enumerate(((m[1], m[3]), (m[2], m[4]))):
+            start, end = (m.start(), m.end(3)) if i == 0 else (m.start(4), m.end())
+            yield Found(start, end, "lab", name.lower(), value=float(value), unit="U/L", attrs={"uln": None})
+
+
 def _is_ratio(text: str, pos: int) -> bool:
     return bool(re.match(r"\s*x\s*ULN", text[pos:pos + 8], re.I))
 
 
+_TABLE_RANGE = re.compile(r"[ \t]+(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)(?=\s*(?:H|L|HH|LL|\*)?\s*$)", re.M)
+
+
 def _upper_limit(text: str, pos: int) -> Optional[float]:
-    r = _RANGE.match(text, pos)
+    """The ULN written after a value: '(0.70-1.30)', '(ULN 40)', '[ref 10-40]', '(<21)', or a table row's
+    unbracketed reference column ('88 U/L     0-40     H')."""
+    r = _RANGE.match(text, pos) or _TABLE_RANGE.match(text, pos)
     return float(r[2]) if r else None
 
 

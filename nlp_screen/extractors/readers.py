@@ -9,6 +9,7 @@ from typing import Optional
 from .base import Vocabulary, clause_after, clause_before, compiled, words_regex
 
 _NUMBER_RESULT = re.compile(r"^\W{0,3}(?:[<>]=?\s*)?(\d[\d,]*(?:\.\d+)?)\s*(?:IU/mL|copies/mL|IU/ml|copies)", re.I)
+_BARE_MINUS = re.compile(r"^\s*:?\s*[-−](?=\s*(?:[,;)]|$))")
 _NEXT_TEST = re.compile(r"(?:^|[,;]\s*)(?:HIV|HBsAg|anti-HBc|anti-HBs|HBV|HCV|RPR|QFT|QuantiFERON|CMV|EBV|VZV|HTLV|Strongyloides|syphilis|TPPA)", re.I)
 
 
@@ -21,6 +22,8 @@ def read_test_result(text: str, end: int, vocab: Vocabulary) -> Optional[str]:
     rx = compiled(vocab, "test_results", lambda: {
         k: words_regex(vocab["test_results"][k]) for k in ("negative", "positive", "stop_words")})
     clause = clause_after(text, end, 90)
+    if _BARE_MINUS.match(clause):
+        return "negative"
     number = _NUMBER_RESULT.match(clause)
     if number:
         return "positive" if float(number[1].replace(",", "")) > 0 and "<" not in clause[: number.start(1)] else "negative"
@@ -59,7 +62,7 @@ def read_course(text: str, start: int, end: int, vocab: Vocabulary) -> Optional[
 _HELD = re.compile(r"\b(?:held|not given|deferred|cancelled|canceled|omitted|skipped|on hold|withheld|hold)\b", re.I)
 _CURRENT = re.compile(r"\b(?:currently\s+(?:on|receiving)|on\s+(?:\w+\s+){0,2}since|receiving|continues\s+on|ongoing|"
                       r"given\s+today|administered|started\s+today|infused|completed\s+\d{1,2}:\d{2})\b", re.I)
-_CURRENT_BEFORE = re.compile(r"\b(?:currently\s+on|currently\s+receiving|now\s+on|remains\s+on|still\s+on|continues\s+on|receiving)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_CURRENT_BEFORE = re.compile(r"\b(?:currently\s+on|currently\s+receiving|now\s+on|remains\s+on|still\s+on|continues\s+on|receiving|continue|continuing|continues)\s+(?:[\w-]+\s+){0,2}$", re.I)
 
 
 def read_therapy_course(text: str, start: int, end: int) -> dict[str, bool]:

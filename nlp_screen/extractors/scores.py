@@ -8,7 +8,7 @@ from .base import Found, Vocabulary, clause_after, clause_before, compiled, word
 
 _ECOG = re.compile(
     r"(?<![\w])(?:ECOG(?:\s+(?:PS|performance\s+status))?|(?:WHO\s+)?performance\s+status|perf(?:\.|ormance)?\s+status|PS)"
-    r"\s*(?:of|:|=|is|was|score)?\s*(?:ECOG\s*)?([0-4])(?:\s*(?:-|–|to)\s*([0-4]))?(?![\d%]|\.\d)", re.I)
+    r"(?:\s*\((?:ECOG|WHO)\))?\s*(?:of|:|=|is|was|score)?\s*(?:ECOG\s*)?([0-4])(?:\s*(?:-|–|to)\s*([0-4]))?(?![\d%]|\.\d)", re.I)
 _KPS = re.compile(r"(?<![\w])(?:KPS|Karnofsky(?:\s+performance\s+(?:status|score))?)\s*(?:of|:|=|is|was|score)?\s*(100|[1-9]0)\s*%?", re.I)
 
 
@@ -29,14 +29,15 @@ def find_ecog(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
 def _is_protocol_range(text: str, m: re.Match) -> bool:
     """'requires ECOG 0-2' / 'PS improves to <=2' state a threshold, not the patient's score."""
     before = text[max(0, m.start() - 25):m.start()].lower()
-    return bool(re.search(r"(requir\w*|eligib\w*|criteri\w*|<=|≤|improves to)\s*$", before))
+    return bool(re.search(r"(requir\w*|eligib\w*|criteri\w*|must\s+be|<=|≤|improves to)\s*$", before))
 
 
 _LVEF = re.compile(
-    r"(?<![\w])(?:LVEF|EF|ejection\s+fraction)(?![\w])(?:\s*\([^)]{0,40}\))?"
-    r"(?:\s*(?:of|:|=|is|was|estimated|at|by\s+[\w']+(?:\s+[\w']+){0,2}|calculated|visually|approximately|approx\.?|about|~|≈)(?![\w])){0,4}"
-    r"\s*~?\s*(\d{1,2}(?:\.\d)?)(?:\s*%)?(?:\s*(?:-|–|to)\s*(\d{1,2}(?:\.\d)?))?\s*(%|percent)", re.I)
-_CHAIN = re.compile(r"^(?:\s*\([^)]{0,30}\))?\s*(?:->|→|=>|then|now|improved\s+to|recovered\s+to|increased\s+to|decreased\s+to|declined\s+to)\s*"
+    r"(?<![\w])(?:LVEF|EF|ejection\s+fraction)(?![\w])(?:\s*\((?![^)]*\d\s*%)[^)]{0,40}\))?"
+    r"(?:\s*(?:of|:|=|is|was|estimated|at|by\s+[\w']+(?:\s+[\w']+){0,2}|calculated|visually|approximately|approx\.?|about|"
+    r"[23]D|biplane|Simpson'?s|visual|~|≈)(?![\w])){0,4}"
+    r"\s*\(?\s*(?:~|>=?|≥|greater\s+than)?\s*(\d{1,2}(?:\.\d)?)(?:\s*%)?(?:\s*(?:-|–|to)\s*(\d{1,2}(?:\.\d)?))?\s*(%|percent)", re.I)
+_CHAIN = re.compile(r"^(?:\s*\([^)]{0,30}\))?(?:,?\s*(?:in|on)\s+[\w/]+)?,?\s*(?:->|→|=>|then|now|improved\s+to|recovered\s+to|increased\s+to|decreased\s+to|declined\s+to)\s*"
                     r"(\d{1,2})(?:\s*(?:-|–)\s*(\d{1,2}))?\s*%", re.I)
 
 
@@ -44,6 +45,8 @@ def find_lvef(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     """'LVEF 55-60%' (value 55, high 60), 'EF ~45%', '40% (03/2023) -> 58%' (two values), and words."""
     out: list[Found] = []
     for m in _LVEF.finditer(text):
+        if _is_protocol_range(text, m):
+            continue
         low, high = float(m[1]), float(m[2] or m[1])
         out.append(Found(m.start(), m.end(), "lvef", "LVEF", value=min(low, high), high=max(low, high), unit="%"))
         pos = m.end()
@@ -101,10 +104,11 @@ def _spo2_regexes(v: dict) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 
 
 _AGE = re.compile(
-    r"(?<![\w.])(\d{1,3})\s*(?:-|\s)?\s*(?:yo|y/o|y\.o\.|yr\s+old|yrs?\s+old|years?[- ]old|year[- ]old|-year-old)\b"
+    r"(?<![\w.])(\d{1,3})\s*(?:-|\s)?\s*(?:yo|y/o|y\.o\.?|yr\s+old|yrs?\s+old|years?[- ]old|year[- ]old|-year-old)(?![\w])"
     r"(?:\s*,?\s*(M|F|male|female|man|woman|gentleman|lady)\b)?", re.I)
 _AGE_SEX_SHORT = re.compile(r"(?<![\w.])(\d{2})\s?([MF])(?=\s+(?:with|w/|who|s/p|presents|,)|,)")
-_AGE_FIELD = re.compile(r"(?:^|\n)\s*(?:Age|AGE)\s*:\s*(\d{1,3})\b|\baged\s+(\d{1,3})\b")
+_AGE_FIELD = re.compile(r"(?<![\w])(?:Age|AGE)\s*:?\s*(\d{1,3})\b(?!\s*(?:%|y|mo|months|weeks))|\baged\s+(\d{1,3})\b")
+_SEX_FIELD = re.compile(r"(?<![\w])(?:Sex|SEX|Gender|GENDER)\s*:\s*(M|F|Male|Female|male|female|MALE|FEMALE)\b")
 _SEX = {"m": "male", "male": "male", "man": "male", "gentleman": "male",
         "f": "female", "female": "female", "woman": "female", "lady": "female"}
 
@@ -123,5 +127,7 @@ def find_age_sex(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
         out.append(Found(m.start(2), m.end(2), "sex", _SEX[m[2].lower()]))
     for m in _AGE_FIELD.finditer(text):
         g = 1 if m[1] else 2
-        out.append(Found(m.start(g), m.end(g), "age", "AGE", value=float(m[g])))
+        out.append(Found(m.start(), m.end(g), "age", "AGE", value=float(m[g])))
+    for m in _SEX_FIELD.finditer(text):
+        out.append(Found(m.start(1), m.end(1), "sex", _SEX[m[1].lower()]))
     return out
