@@ -77,7 +77,8 @@ def read_note_facts(doc: Doc, note: Note, vocabulary: dict, section_context: dic
     text = doc.text
     sections = _SectionIndex(doc)
     values = {(s.start_char, s.end_char, s.label_): f for s, f in (doc._.nlp_screen_values or ())}
-    spans = sorted(doc.spans[SPAN_GROUP] if SPAN_GROUP in doc.spans else (), key=lambda s: (s.start_char, s.end_char))
+    spans = sorted(list(doc.spans[SPAN_GROUP] if SPAN_GROUP in doc.spans else ()) + list(doc._.nlp_screen_trials or ()),
+                   key=lambda s: (s.start_char, s.end_char))
     dates = doc._.nlp_screen_dates or []
     mention_dates = assign_dates(text, [(s.start_char, s.end_char, _is_therapy(s)) for s in spans], dates, sections)
     line_of = _LineIndex(text)

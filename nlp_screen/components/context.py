@@ -44,7 +44,9 @@ def add_context(nlp: Language, rules_path: Path, name: str = "medspacy_context")
     [categories that end its scope]}) is given to ConText, because ConTextRule.from_json rejects a per-rule
     "terminated_by" key. A malformed rule raises ValueError here, before any note is read.
     """
-    from medspacy.context import ConText, ConTextRule  # importing registers the "medspacy_context" factory
+    from medspacy.context import ConText, ConTextRule
+
+    from . import focused_context  # noqa: F401  registers "nlp_screen_context" (medSpaCy ConText, focused matching)
 
     # A custom span_attrs mapping makes ConText check that the attributes exist instead of registering them.
     ConText.register_default_attributes()
@@ -65,7 +67,7 @@ def add_context(nlp: Language, rules_path: Path, name: str = "medspacy_context")
         "prune_on_target_overlap": True,
         "span_attrs": SPAN_ATTRS,
     }
-    context = nlp.add_pipe("medspacy_context", name=name, config=config)
+    context = nlp.add_pipe("nlp_screen_context", name=name, config=config)
     # Not passed in `config`: spaCy validates ConText's `Dict[str, Iterable[str]]` annotation by turning each list
     # into a one-shot iterator, so only the first rule of a category would get its terminators. Set it before
     # `add`, which is where ConText copies it into each rule's `terminated_by`.

@@ -12,7 +12,8 @@ from ..extractors import ALL_EXTRACTORS, Found, load_vocabulary
 
 SPAN_GROUP = "nlp_screen"
 
-for _name, _default in (("nlp_screen_note_date", None), ("nlp_screen_values", None), ("nlp_screen_dates", None)):
+for _name, _default in (("nlp_screen_note_date", None), ("nlp_screen_values", None), ("nlp_screen_dates", None),
+                         ("nlp_screen_trials", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
@@ -27,7 +28,12 @@ class ValueExtractor:
     def __call__(self, doc: Doc) -> Doc:
         text, note_date = doc.text, doc._.nlp_screen_note_date
         group = doc.spans[SPAN_GROUP] if SPAN_GROUP in doc.spans else None
-        trial = [(s.start_char, s.end_char) for s in (group or ()) if s.label_ == "TRIAL_REFERENCE"]
+        # The trial's own name is no fact about the patient: it leaves the group, so ConText neither reads it as a
+        # target nor prunes a cue that overlaps it ("the CD5 CAR-NK protocol excludes ...").
+        trials = [s for s in (group or ()) if s.label_ == "TRIAL_REFERENCE"]
+        if trials:
+            group = doc.spans[SPAN_GROUP] = [s for s in group if s.label_ != "TRIAL_REFERENCE"]
+        trial = [(s.start_char, s.end_char) for s in trials]
         pairs: list[tuple[Span, Found]] = []
         dates: list[Found] = []
         for extract in ALL_EXTRACTORS:
@@ -44,9 +50,10 @@ class ValueExtractor:
         if group is None:
             doc.spans[SPAN_GROUP] = new_spans
         else:
-            group.extend(new_spans)
+            doc.spans[SPAN_GROUP].extend(new_spans)
         doc._.nlp_screen_values = pairs
         doc._.nlp_screen_dates = dates
+        doc._.nlp_screen_trials = trials
         return doc
 
 
@@ -54,7 +61,7 @@ def _label(found: Found) -> str:
     return "DISEASE_STATUS" if found.kind == "disease_status" else found.kind.upper()
 
 
-@Language.factory("nlp_screen_values", assigns=["doc.spans", "doc._.nlp_screen_values", "doc._.nlp_screen_dates"],
+@Language.factory("nlp_screen_values", assigns=["doc.spans", "doc._.nlp_screen_values", "doc._.nlp_screen_dates", "doc._.nlp_screen_trials"],
                   default_config={"vocabulary_path": None})
 def make_values(nlp: Language, name: str, vocabulary_path: str):
     path = Path(vocabulary_path) if vocabulary_path else Path(__file__).resolve().parents[2] / "patterns" / "values.json"

@@ -253,9 +253,18 @@ def exc_cardiac_disease(f: PatientFacts, p: Protocol) -> object:
     return unknown(cid, EXC, "No statement about heart failure, MI, ventricular arrhythmia, syncope or cardiomyopathy.")
 
 
+_DIFFERENTIAL_EXCLUSION = re.compile(r"exclud|rul(?:ed|e)\s+out|r/o", re.I)
+
+
+def is_history_absence(m: Mention) -> bool:
+    """An absence stated about the patient ('no autoimmune disease'), not a pathologist excluding a differential
+    ('granulomatosis with polyangiitis ... excluded on this material')."""
+    return is_absent(m) and not _DIFFERENTIAL_EXCLUSION.search(m.cues.get("negated", ""))
+
+
 def exc_autoimmune(f: PatientFacts, p: Protocol) -> object:
     cid = "exc_autoimmune"
-    ms = f.of("condition", "AUTOIMMUNE")
+    ms = [m for m in f.of("condition", "AUTOIMMUNE") if not m.negated or is_history_absence(m)]
     latest: dict[str, Mention] = {}
     for m in sorted((m for m in ms if is_own(m)), key=f.recency_key):
         latest[_disease_key(m)] = m

@@ -16,8 +16,10 @@ def given_therapies(f: PatientFacts) -> list[Mention]:
     not another therapy.
     """
     cutaneous = bool(f.t_cell_categories() & set(CUTANEOUS_CATEGORIES))
+    # a generic 'cell therapy' names no product: it only documents absence ("no prior cell therapy")
     given = [m for m in f.of("therapy", where=is_affirmed)
-             if not m.attrs.get("not_given") and (cutaneous or not m.attrs.get("skin_directed"))]
+             if not m.attrs.get("not_given") and not m.attrs.get("generic")
+             and (cutaneous or not m.attrs.get("skin_directed"))]
     named_car_lines = {_line_key(m) for m in given if m.label in ("car_t", "car_nk")}
     return [m for m in given if not (m.label == "gene_modified_cell_therapy" and _line_key(m) in named_car_lines)]
 

@@ -72,11 +72,12 @@ def read_therapy_course(text: str, start: int, end: int) -> dict[str, bool]:
     before = clause_before(text, start, 40)
     return {"not_given": bool(_HELD.search(after[:40]) or _HELD.search(before[-25:])),
             "current": bool(_CURRENT.search(after[:50]) or _CURRENT_BEFORE.search(before)),
-            # 'No prior CAR-T', 'has not received CAR-T': a denial about the patient's history, not a plan's
-            "prior_wording": bool(_PRIOR.search(before[-40:]))}
+            # 'No prior CAR-T', 'no cellular therapy': a denial about the patient's history; 'no approved CAR-T for
+            # T-cell disease' speaks of what exists, not of what the patient had
+            "prior_wording": not _NOT_HISTORY.search(before[-40:] + after[:50])}
 
 
-_PRIOR = re.compile(r"\b(?:prior|previous(?:ly)?|received|history|exposure|before|ever|any)\b", re.I)
+_NOT_HISTORY = re.compile(r"\b(?:approved|available|options?|candidate|eligible|indicated|offered|insurance|covered)\b", re.I)
 
 
 def is_localized_prostate(text: str, start: int, end: int, vocab: Vocabulary) -> bool:
