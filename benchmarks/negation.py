@@ -7,7 +7,9 @@ beside medSpaCy's default ConText rules on the same rows.
 The file is the NegEx "rsAnnotations" TSV (header row; Condition, sentence, negation_status, temporality ...);
 the default is the dev half in ../shared. The other half is held out: tune rules on general patterns, never on
 single sentences. Gold: negated = "Negated", historical = temporality "Historical", hypothetical = temporality
-"Not particular". Only the sentence splitter and ConText run; the concept is the one span in the group.
+"Not particular". Our context stage runs as in the pipeline: sentence splitter, sectionizer, ConText, and what
+the section says (a finding under PAST MEDICAL HISTORY: is historical, as in nlp_screen.extract); medSpaCy's
+default rules run with the splitter and ConText only. The concept is the one span in the group.
 The last line printed is `negation_f1=... historical_f1=... hypothetical_f1=...`.
 """
 from __future__ import annotations
@@ -28,6 +30,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nlp_screen.components.context import SPAN_GROUP, add_context  # noqa: E402
+from nlp_screen.extract import SectionIndex, _load_section_context, section_flags  # noqa: E402
+from nlp_screen.pipeline import add_sectionizer  # noqa: E402
+
+PATTERNS = ROOT / "patterns"
+SECTION_CONTEXT = _load_section_context(PATTERNS / "section_context.json")
 
 DEFAULT_DATA = ROOT.parent / "shared" / "corpora" / "negex" / "rsAnnotations-1-120-random.dev.txt"
 DEFAULT_RULES = ROOT / "patterns" / "context_rules.json"
@@ -129,7 +136,10 @@ def _newline_sentences(doc: Doc) -> Doc:
 
 
 def ours(rules_path: Path) -> Callable[[Language], None]:
-    return lambda nlp: add_context(nlp, rules_path)
+    def add(nlp: Language) -> None:
+        add_sectionizer(nlp, PATTERNS)
+        add_context(nlp, rules_path)
+    return add
 
 
 def medspacy_default(prune_on_target_overlap: bool) -> Callable[[Language], None]:
@@ -170,6 +180,11 @@ def evaluate(nlp: Language, rows: list[Row]) -> Result:
             "historical": bool(span is not None and span._.is_historical),
             "hypothetical": bool(span is not None and span._.is_hypothetical),
         }
+        if span is not None and "medspacy_sectionizer" in nlp.pipe_names:
+            section = SectionIndex(doc).category_at_char(span.start_char)
+            for flag in section_flags(SECTION_CONTEXT, section, "condition"):
+                if flag in predicted:
+                    predicted[flag] = True
         for flag in FLAGS:
             gold, pred = row.gold[flag], predicted[flag]
             score = result.scores[flag]

@@ -75,7 +75,7 @@ def _load_section_context(path: Path) -> dict[str, dict[str, list[str]]]:
 def read_note_facts(doc: Doc, note: Note, vocabulary: dict, section_context: dict) -> NoteFacts:
     """Every mention of one processed note, in text order."""
     text = doc.text
-    sections = _SectionIndex(doc)
+    sections = SectionIndex(doc)
     values = {(s.start_char, s.end_char, s.label_): f for s, f in (doc._.nlp_screen_values or ())}
     spans = sorted(list(doc.spans[SPAN_GROUP] if SPAN_GROUP in doc.spans else ()) + list(doc._.nlp_screen_trials or ()),
                    key=lambda s: (s.start_char, s.end_char))
@@ -100,7 +100,7 @@ def _is_therapy(span: Span) -> bool:
     return span.label_ == "THERAPY"
 
 
-def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections: "_SectionIndex",
+def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections: "SectionIndex",
              date: Optional[dt.date], vocabulary: dict, section_context: dict, line: int) -> Optional[Mention]:
     section = sections.category_at_char(span.start_char)
     if found is not None:
@@ -124,19 +124,23 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
     flags = {flag: bool(getattr(span._, attr, False)) for flag, attr in _SPAN_FLAG_ATTRS.items()}
     cues = context_cues(span)
     _apply_test_result(fields["attrs"], flags, cues)
-    for flag, kinds in section_context.get(section or "", {}).items():
-        if "*" in kinds or kind in kinds:
-            if flag == "ignore":
-                return None
-            if flag == "current":
-                fields["attrs"]["current"] = True
-            elif flag == "hypothetical" and fields["attrs"].get("current"):
-                continue  # 'PLAN: continue mogamulizumab' is a therapy being given, not a plan
-            elif not flags.get(flag):
-                flags[flag] = True
-                cues[flag] = f"section:{section}"
+    for flag in section_flags(section_context, section, kind):
+        if flag == "ignore":
+            return None
+        if flag == "current":
+            fields["attrs"]["current"] = True
+        elif flag == "hypothetical" and fields["attrs"].get("current"):
+            continue  # 'PLAN: continue mogamulizumab' is a therapy being given, not a plan
+        elif not flags.get(flag):
+            flags[flag] = True
+            cues[flag] = f"section:{section}"
     return Mention(kind=kind, label=label, name=name, **fields, **flags, cues=cues, section=section, date=date,
                    evidence=_evidence(note, text, span.start_char, span.end_char, section))
+
+
+def section_flags(section_context: dict, section: Optional[str], kind: str) -> list[str]:
+    """What a section says about a mention of `kind` in it ('family' in family history, 'historical' in PMH ...)."""
+    return [flag for flag, kinds in section_context.get(section or "", {}).items() if "*" in kinds or kind in kinds]
 
 
 def _apply_test_result(attrs: dict, flags: dict, cues: dict) -> None:
@@ -176,7 +180,7 @@ def _evidence(note: Note, text: str, start: int, end: int, section: Optional[str
                     note_date=note.note_date, note_type=note.note_type)
 
 
-class _SectionIndex:
+class SectionIndex:
     """Section category and title-line of any character offset (medSpaCy sections are token ranges)."""
 
     def __init__(self, doc: Doc) -> None:
@@ -201,7 +205,7 @@ class _SectionIndex:
 
 
 def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[Found],
-                 sections: Optional[_SectionIndex] = None) -> list[Optional[dt.date]]:
+                 sections: Optional[SectionIndex] = None) -> list[Optional[dt.date]]:
     """The date written beside each mention (start, end, is_therapy), or None.
 
     Each date on a line is claimed by the mention nearest to it on that line ("LVEF 40% (03/2023) -> 58% on TTE

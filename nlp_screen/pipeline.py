@@ -36,18 +36,14 @@ def build_nlp(patterns_dir: Optional[Path] = None) -> Language:
     patterns = Path(patterns_dir) if patterns_dir else default_patterns_dir()
     if not (patterns / "target_rules").is_dir():
         raise FileNotFoundError(f"no rule folder at {patterns / 'target_rules'}: pass patterns_dir or install nlp-screen editable (pip install -e .)")
-    from medspacy.section_detection import Sectionizer, SectionRule  # noqa: F401  registers the factory
     from medspacy.target_matcher import TargetMatcher, TargetRule  # noqa: F401  registers the factory
 
-    from .components import sentences as _sentences  # noqa: F401  registers nlp_screen_sentences
     from .components import values as _values  # noqa: F401  registers nlp_screen_values
     from .components.context import add_context
 
     nlp = spacy.blank("en")
-    nlp.add_pipe("nlp_screen_sentences", config={"abbreviations_path": str(patterns / "sentence_abbreviations.json")})
-    sectionizer = nlp.add_pipe("medspacy_sectionizer", config={
-        "rules": None, "require_start_line": True, "span_attrs": None, "input_span_type": None})
-    sectionizer.add(SectionRule.from_json(str(patterns / "section_rules.json")))
+    add_sentences(nlp, patterns)
+    add_sectionizer(nlp, patterns)
     # Rules are added after the pipe exists: medSpaCy 1.3.1 raises AttributeError for config={"rules": ...}.
     matcher = nlp.add_pipe("medspacy_target_matcher", config={"result_type": "group", "span_group_name": SPAN_GROUP})
     for rule_file in sorted((patterns / "target_rules").glob("*.json")):
@@ -55,3 +51,16 @@ def build_nlp(patterns_dir: Optional[Path] = None) -> Language:
     nlp.add_pipe("nlp_screen_values", config={"vocabulary_path": str(patterns / "values.json")})
     add_context(nlp, patterns / "context_rules.json")
     return nlp
+
+
+def add_sentences(nlp: Language, patterns: Path) -> None:
+    from .components import sentences as _sentences  # noqa: F401  registers nlp_screen_sentences
+    nlp.add_pipe("nlp_screen_sentences", config={"abbreviations_path": str(patterns / "sentence_abbreviations.json")})
+
+
+def add_sectionizer(nlp: Language, patterns: Path) -> None:
+    """medSpaCy's sectionizer with our header rules; a header must start its line."""
+    from medspacy.section_detection import Sectionizer, SectionRule  # noqa: F401  registers the factory
+    sectionizer = nlp.add_pipe("medspacy_sectionizer", config={
+        "rules": None, "require_start_line": True, "span_attrs": None, "input_span_type": None})
+    sectionizer.add(SectionRule.from_json(str(patterns / "section_rules.json")))

@@ -29,6 +29,7 @@ FLAG_OF_CATEGORY: dict[str, str] = {
     "NEGATED_RESULT": "negated",
     "PENDING_RESULT": "hypothetical",
     "UNCERTAIN_RESULT": "uncertain",
+    "REFERRAL": "hypothetical",
 }
 SPAN_ATTRS: dict[str, dict[str, bool]] = {
     category: {f"is_{flag}": True} for category, flag in FLAG_OF_CATEGORY.items()

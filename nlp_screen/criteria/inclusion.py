@@ -153,8 +153,9 @@ def inc_relapsed_refractory(f: PatientFacts, p: Protocol) -> object:
     if by["CR"] and not failure:
         m = f.latest(by["CR"])
         return failed(cid, INC, f"In remission without a documented relapse ({quote(m)}).", m)
-    if relapse and lines == 1 and not hsct and not (by["REFRACTORY"] or by["PRIMARY_REFRACTORY"] or by["PROGRESSION"]):
-        m = f.latest(relapse)
+    # 'relapsed/refractory' says nothing about which: only a written relapse after one line decides this fail
+    if by["RELAPSE"] and lines == 1 and not hsct and not (by["REFRACTORY"] or by["PRIMARY_REFRACTORY"] or by["PROGRESSION"]):
+        m = f.latest(by["RELAPSE"])
         if not tall:
             return failed(cid, INC, f"Lymphoma relapse after a single line of therapy without HSCT ({quote(m)}).", m, *therapies[-1:])
         late = _relapse_within(f, by["CR"], relapse, p.v("relapse_after_cr_max_months"), late=True)
