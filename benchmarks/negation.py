@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from nlp_screen.components.context import SPAN_GROUP, add_context  # noqa: E402
 from nlp_screen.extract import SectionIndex, _load_section_context, section_flags  # noqa: E402
-from nlp_screen.pipeline import add_sectionizer  # noqa: E402
+from nlp_screen.pipeline import add_sectionizer, configure_tokenizer  # noqa: E402
 
 PATTERNS = ROOT / "patterns"
 SECTION_CONTEXT = _load_section_context(PATTERNS / "section_context.json")
@@ -137,6 +137,7 @@ def _newline_sentences(doc: Doc) -> Doc:
 
 def ours(rules_path: Path) -> Callable[[Language], None]:
     def add(nlp: Language) -> None:
+        configure_tokenizer(nlp)
         add_sectionizer(nlp, PATTERNS)
         add_context(nlp, rules_path)
     return add

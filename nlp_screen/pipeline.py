@@ -42,6 +42,7 @@ def build_nlp(patterns_dir: Optional[Path] = None) -> Language:
     from .components.context import add_context
 
     nlp = spacy.blank("en")
+    configure_tokenizer(nlp)
     add_sentences(nlp, patterns)
     add_sectionizer(nlp, patterns)
     # Rules are added after the pipe exists: medSpaCy 1.3.1 raises AttributeError for config={"rules": ...}.
@@ -64,3 +65,19 @@ def add_sectionizer(nlp: Language, patterns: Path) -> None:
     sectionizer = nlp.add_pipe("medspacy_sectionizer", config={
         "rules": None, "require_start_line": True, "span_attrs": None, "input_span_type": None})
     sectionizer.add(SectionRule.from_json(str(patterns / "section_rules.json")))
+
+
+def configure_tokenizer(nlp: Language) -> None:
+    """spacy.blank("en")'s tokenizer, trimmed for clinical notes.
+
+    - Only the special cases with an apostrophe are kept ("can't" -> "ca", "n't", which negation patterns use).
+      The other ~630 (emoticons, "a.m.", "Dr." ...) send every note through spaCy's final special-case Matcher
+      pass: measured on 300 MTSamples notes of ~4 KB, 545 notes/s with them, 3,050 notes/s without.
+    - A period after a capital letter is split off, so "Denies hepatitis B." gives "B" and "." and the
+      rule "hepatitis B" matches at a sentence end (spaCy keeps "B." whole, for initials).
+    Rule literals are tokenized by this same tokenizer, so phrase rules and text stay aligned.
+    """
+    tokenizer = nlp.tokenizer
+    tokenizer.rules = {k: v for k, v in tokenizer.rules.items() if "'" in k or "\u2019" in k}
+    suffixes = list(nlp.Defaults.suffixes) + [r"(?<=[A-Z])\."]
+    tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
