@@ -4,7 +4,8 @@ A ConText modifier's scope never leaves its sentence, so cues in sentences witho
 anything. medSpaCy 1.3.1 nevertheless runs every token pattern over the whole note and rebuilds `doc.text` for
 every regex rule (measured: ~20 ms of a 4 KB note's ~25 ms). This subclass keeps medSpaCy's rules, modifiers,
 scopes, pruning and graph unchanged and replaces only the matching step:
-- token patterns run on the target sentences alone (spaCy's Matcher takes a Span);
+- token patterns run on the target sentences alone: those of the simple subset our rules use through a
+  first-token index (token_patterns.SimplePatternMatcher, equal results), any other through spaCy's Matcher;
 - literal phrases run once over the Doc (hash lookups, cheap) and are kept when inside a target sentence;
 - regex rules run over the text, computed once, and only inside target sentences.
 """
@@ -21,6 +22,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from .token_patterns import SimplePatternMatcher
+
 
 class FocusedConText(ConText):
     """ConText whose modifier matching is limited to sentences that contain a target (same results, less work)."""
@@ -28,6 +31,7 @@ class FocusedConText(ConText):
     def __init__(self, nlp: Language, **kwargs) -> None:
         self._focus_rules: dict[str, ConTextRule] = {}
         self._focus_tokens = Matcher(nlp.vocab)
+        self._focus_simple = SimplePatternMatcher(nlp.vocab)
         self._focus_phrases = PhraseMatcher(nlp.vocab, attr=kwargs.get("phrase_matcher_attr", "LOWER"))
         self._focus_regexes: list[tuple[str, re.Pattern]] = []
         super().__init__(nlp, **kwargs)
@@ -44,7 +48,8 @@ class FocusedConText(ConText):
             if isinstance(rule.pattern, str):
                 self._focus_regexes.append((key, re.compile(rule.pattern, flags=re.IGNORECASE)))
             elif isinstance(rule.pattern, list):
-                self._focus_tokens.add(key, [rule.pattern])
+                if not self._focus_simple.add(key, rule.pattern):
+                    self._focus_tokens.add(key, [rule.pattern])
             else:
                 self._focus_phrases.add(key, [self.nlp.make_doc(rule.literal.lower())])
 
@@ -75,8 +80,10 @@ class FocusedConText(ConText):
             return i >= 0 and end <= ranges[i][1]
 
         matches = [(key, s, e) for key, s, e in self._focus_phrases(doc) if inside(s, e)]
-        for s, e in ranges:
-            matches += [(key, s + a, s + b) for key, a, b in self._focus_tokens(doc[s:e])]
+        matches += self._focus_simple(doc, ranges)
+        if len(self._focus_tokens):
+            for s, e in ranges:
+                matches += [(key, s + a, s + b) for key, a, b in self._focus_tokens(doc[s:e])]
         if self._focus_regexes:
             text = doc.text_with_ws
             for s, e in ranges:

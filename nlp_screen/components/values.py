@@ -8,7 +8,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extractors import ALL_EXTRACTORS, Found, load_vocabulary
+from ..extractors import Found, load_vocabulary, run_extractors
 
 SPAN_GROUP = "nlp_screen"
 
@@ -36,16 +36,15 @@ class ValueExtractor:
         trial = [(s.start_char, s.end_char) for s in trials]
         pairs: list[tuple[Span, Found]] = []
         dates: list[Found] = []
-        for extract in ALL_EXTRACTORS:
-            for found in extract(text, self.vocabulary, note_date):
-                if found.kind == "date":
-                    dates.append(found)
-                    continue
-                if found.kind == "cd5" and any(s < found.end and found.start < e for s, e in trial):
-                    continue  # "CD5-targeted CAR-NK" names the trial, it is not a result
-                span = doc.char_span(found.start, found.end, label=_label(found), alignment_mode="expand")
-                if span is not None:
-                    pairs.append((span, found))
+        for found in run_extractors(text, self.vocabulary, note_date):
+            if found.kind == "date":
+                dates.append(found)
+                continue
+            if found.kind == "cd5" and any(s < found.end and found.start < e for s, e in trial):
+                continue  # "CD5-targeted CAR-NK" names the trial, it is not a result
+            span = doc.char_span(found.start, found.end, label=_label(found), alignment_mode="expand")
+            if span is not None:
+                pairs.append((span, found))
         new_spans = [span for span, _ in pairs]
         if group is None:
             doc.spans[SPAN_GROUP] = new_spans

@@ -54,20 +54,12 @@ def find_lvef(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
             low, high = float(c[1]), float(c[2] or c[1])
             out.append(Found(pos + c.start(1), pos + c.end(), "lvef", "LVEF", value=low, high=high, unit="%"))
             pos += c.end()
-    qualitative = compiled(vocab, "lvef_qualitative", lambda: _qualitative_regex(vocab["lvef"]["qualitative"]))
+    table = vocab["lvef"]["qualitative"]
+    grade_of = compiled(vocab, "lvef_grades", lambda: {p.lower(): label for label, ps in table.items() for p in ps})
+    qualitative = compiled(vocab, "lvef_qualitative", lambda: words_regex(list(grade_of)))
     for m in qualitative.finditer(text):
-        out.append(Found(m.start(), m.end(), "lvef", "LVEF", attrs={"qualitative": _QUAL_GROUPS[m.lastgroup]}))
+        out.append(Found(m.start(), m.end(), "lvef", "LVEF", attrs={"qualitative": grade_of[m.group(0).lower()]}))
     return out
-
-
-_QUAL_GROUPS = {"normal": "normal", "mild": "mildly reduced", "moderate": "moderately reduced", "severe": "severely reduced"}
-
-
-def _qualitative_regex(table: dict[str, list[str]]) -> re.Pattern:
-    """One pass for every qualitative phrase; the group name says which grade matched."""
-    group = {v: k for k, v in _QUAL_GROUPS.items()}
-    parts = [f"(?P<{group[label]}>{words_regex(phrases).pattern})" for label, phrases in table.items()]
-    return re.compile("|".join(parts), re.I)
 
 
 def find_spo2(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:

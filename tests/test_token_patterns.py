@@ -1,0 +1,71 @@
+"""The first-token-indexed matcher gives exactly spaCy's Matcher results for our ConText rules on real notes."""
+import json
+from pathlib import Path
+
+import pytest
+from medspacy.context import ConTextRule
+from spacy.matcher import Matcher
+
+from nlp_screen.components.token_patterns import SimplePatternMatcher
+from nlp_screen.pipeline import build_nlp
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp()
+
+
+def _texts() -> list[str]:
+    texts = [json.loads(line)["text"] for line in (ROOT / "corpus_samples" / "notes.jsonl").open(encoding="utf-8")]
+    negex = SHARED / "corpora" / "negex" / "rsAnnotations-1-120-random.dev.txt"
+    if negex.is_file():
+        rows = negex.read_text(encoding="utf-8").splitlines()[1:400]
+        texts.append("\n".join(row.split("\t")[2] for row in rows if row.count("\t") >= 2))
+    return texts
+
+
+CASES = [
+    # pattern, text, expected matched texts
+    ([{"LOWER": "no"}, {"LOWER": "evidence"}, {"LOWER": "of"}], "There is no evidence of CNS disease.", ["no evidence of"]),
+    ([{"LOWER": {"IN": ["denies", "denied"]}}], "Patient denied fever.", ["denied"]),
+    ([{"LOWER": "not"}, {"IS_SPACE": True, "OP": "?"}, {"LOWER": "seen"}], "blasts not  seen", ["not  seen"]),
+    ([{"LOWER": "rule"}, {"ORTH": "-", "OP": "?"}, {"LOWER": "out"}], "rule-out sepsis; rule out PE", ["rule-out", "rule out"]),
+    ([{"LOWER": "no"}, {"LOWER": "new", "OP": "*"}, {"LOWER": "lesions"}], "no new new lesions", ["no new new lesions"]),
+]
+
+
+@pytest.mark.parametrize(("pattern", "text", "expected"), CASES, ids=[c[1] for c in CASES])
+def test_simple_matcher_finds_what_spacy_finds(nlp, pattern, text, expected):
+    doc = nlp.make_doc(text)
+    simple = SimplePatternMatcher(nlp.vocab)
+    assert simple.add("R", pattern)
+    got = [doc[s:e].text for _, s, e in simple(doc, [(0, len(doc))])]
+    spacy_matcher = Matcher(nlp.vocab)
+    spacy_matcher.add("R", [pattern])
+    assert sorted(got) == sorted(doc[s:e].text for _, s, e in spacy_matcher(doc))
+    assert set(expected) <= set(got)
+
+
+def test_patterns_outside_the_subset_are_refused(nlp):
+    simple = SimplePatternMatcher(nlp.vocab)
+    assert not simple.add("A", [{"LOWER": "no", "OP": "+"}])
+    assert not simple.add("B", [{"POS": "NOUN"}])
+    assert not simple.add("C", [{"LOWER": "no", "OP": "?"}])  # may start anywhere: left to spaCy
+    assert len(simple) == 0
+
+
+def test_every_context_rule_matches_like_spacy_on_real_notes(nlp):
+    rules = [r for r in ConTextRule.from_json(str(ROOT / "patterns" / "context_rules.json")) if isinstance(r.pattern, list)]
+    simple, reference = SimplePatternMatcher(nlp.vocab), Matcher(nlp.vocab)
+    kept = 0
+    for i, rule in enumerate(rules):
+        if simple.add(f"rule{i}", rule.pattern):
+            reference.add(f"rule{i}", [rule.pattern])
+            kept += 1
+    assert kept >= len(rules) * 0.9, "most of our patterns should be in the fast subset"
+    for text in _texts():
+        doc = nlp.make_doc(text)
+        assert set(simple(doc, [(0, len(doc))])) == set(reference(doc))
