@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
@@ -42,9 +43,7 @@ class Extractor:
     def pipe(self, notes: Iterable[Note], batch_size: int = 32) -> Iterator[NoteFacts]:
         def docs(batch_notes):
             for note in batch_notes:
-                doc = self.nlp.make_doc(note.text)
-                doc._.nlp_screen_note_date = note.note_date
-                yield doc
+                yield self._make_doc(note)
         pending: list[Note] = []
         for note in notes:
             pending.append(note)
@@ -58,10 +57,15 @@ class Extractor:
         for note, doc in zip(notes, self.nlp.pipe(docs(notes), batch_size=len(notes))):
             yield read_note_facts(doc, note, self.vocabulary, self.section_context)
 
-    def doc(self, note: Note) -> Doc:
-        """The processed Doc of one note (for `explain` and tests)."""
+    def _make_doc(self, note: Note) -> Doc:
         doc = self.nlp.make_doc(note.text)
         doc._.nlp_screen_note_date = note.note_date
+        doc.user_data["nlp_screen_text"] = note.text  # components read the text once (components.doc_text)
+        return doc
+
+    def doc(self, note: Note) -> Doc:
+        """The processed Doc of one note (for `explain` and tests)."""
+        doc = self._make_doc(note)
         for _, proc in self.nlp.pipeline:
             doc = proc(doc)
         return doc
@@ -74,7 +78,7 @@ def _load_section_context(path: Path) -> dict[str, dict[str, list[str]]]:
 
 def read_note_facts(doc: Doc, note: Note, vocabulary: dict, section_context: dict) -> NoteFacts:
     """Every mention of one processed note, in text order."""
-    text = doc.text
+    text = note.text  # == doc.text, which spaCy would rebuild from the tokens on every access
     sections = SectionIndex(doc)
     values = {(s.start_char, s.end_char, s.label_): f for s, f in (doc._.nlp_screen_values or ())}
     spans = sorted(list(doc.spans[SPAN_GROUP] if SPAN_GROUP in doc.spans else ()) + list(doc._.nlp_screen_trials or ()),
@@ -255,9 +259,14 @@ def _iso(found: Found) -> dt.date:
     return dt.date.fromisoformat(found.attrs["iso"])
 
 
+_NEWLINE = re.compile("\n")
+
+
 class _LineIndex:
+    """Line number of a character offset (bisect over the newline offsets, found by one regex pass)."""
+
     def __init__(self, text: str) -> None:
-        self._breaks = [i for i, ch in enumerate(text) if ch == "\n"]
+        self._breaks = [m.start() for m in _NEWLINE.finditer(text)]
 
     def __call__(self, char: int) -> int:
         return bisect.bisect_left(self._breaks, char)

@@ -39,6 +39,7 @@ def build_nlp(patterns_dir: Optional[Path] = None) -> Language:
     from medspacy.target_matcher import TargetMatcher, TargetRule  # noqa: F401  registers the factory
 
     from .components import values as _values  # noqa: F401  registers nlp_screen_values
+    from .components.indexed_matcher import use_indexed_matcher
     from .components.context import add_context
 
     nlp = spacy.blank("en")
@@ -47,6 +48,7 @@ def build_nlp(patterns_dir: Optional[Path] = None) -> Language:
     add_sectionizer(nlp, patterns)
     # Rules are added after the pipe exists: medSpaCy 1.3.1 raises AttributeError for config={"rules": ...}.
     matcher = nlp.add_pipe("medspacy_target_matcher", config={"result_type": "group", "span_group_name": SPAN_GROUP})
+    use_indexed_matcher(matcher, "TargetMatcher", nlp)
     for rule_file in sorted((patterns / "target_rules").glob("*.json")):
         matcher.add(TargetRule.from_json(str(rule_file)))
     nlp.add_pipe("nlp_screen_values", config={"vocabulary_path": str(patterns / "values.json")})
@@ -62,8 +64,10 @@ def add_sentences(nlp: Language, patterns: Path) -> None:
 def add_sectionizer(nlp: Language, patterns: Path) -> None:
     """medSpaCy's sectionizer with our header rules; a header must start its line."""
     from medspacy.section_detection import Sectionizer, SectionRule  # noqa: F401  registers the factory
+    from .components.indexed_matcher import use_indexed_matcher
     sectionizer = nlp.add_pipe("medspacy_sectionizer", config={
         "rules": None, "require_start_line": True, "span_attrs": None, "input_span_type": None})
+    use_indexed_matcher(sectionizer, "Sectionizer", nlp)
     sectionizer.add(SectionRule.from_json(str(patterns / "section_rules.json")))
 
 

@@ -69,3 +69,17 @@ def test_every_context_rule_matches_like_spacy_on_real_notes(nlp):
     for text in _texts():
         doc = nlp.make_doc(text)
         assert set(simple(doc, [(0, len(doc))])) == set(reference(doc))
+
+
+@pytest.mark.parametrize("rule_file", ["section_rules.json", "target_rules/conditions.json", "target_rules/diagnoses.json",
+                                       "target_rules/therapies.json", "target_rules/disease_status.json"])
+def test_target_and_section_token_rules_match_like_spacy(nlp, rule_file):
+    data = json.loads((ROOT / "patterns" / rule_file).read_text(encoding="utf-8"))
+    rules = next(iter(v for k, v in data.items() if k.endswith("_rules")))
+    simple, reference = SimplePatternMatcher(nlp.vocab), Matcher(nlp.vocab)
+    for i, rule in enumerate(r for r in rules if isinstance(r.get("pattern"), list)):
+        assert simple.add(f"r{i}", rule["pattern"]), rule["literal"]
+        reference.add(f"r{i}", [rule["pattern"]])
+    for text in _texts():
+        doc = nlp.make_doc(text)
+        assert set(simple(doc, [(0, len(doc))])) == set(reference(doc))

@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from . import doc_text
 from .token_patterns import SimplePatternMatcher
 
 
@@ -85,7 +86,7 @@ class FocusedConText(ConText):
             for s, e in ranges:
                 matches += [(key, s + a, s + b) for key, a, b in self._focus_tokens(doc[s:e])]
         if self._focus_regexes:
-            text = doc.text_with_ws
+            text = doc_text(doc)  # == doc.text_with_ws
             for s, e in ranges:
                 lo, hi = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
                 for key, rx in self._focus_regexes:

@@ -12,6 +12,8 @@ from typing import Iterable, Optional
 import numpy as np
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
+
+from . import doc_text
 from spacy.tokens import Doc
 
 DEFAULT_ABBREVIATIONS_PATH = (
@@ -173,7 +175,7 @@ class ClinicalSentenceSplitter:
         if not len(doc):
             return doc
         # doc.text is rebuilt from the tokens on every access: read it once (about half of our cost).
-        text = doc.text
+        text = doc_text(doc)
         offsets = sentence_start_offsets(text, self.abbreviations)
         token_starts = doc.to_array(IDX).astype(np.int64)
         set_sentence_starts(doc, sentence_start_tokens(text, token_starts, offsets))

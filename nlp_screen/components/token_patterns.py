@@ -1,7 +1,7 @@
 """Token patterns -> matches, for the subset of spaCy's Matcher our rules use, looked up by their first token.
 
 spaCy's Matcher tries every pattern at every token (147 ConText patterns x ~900 tokens a note: measured ~1.2 ms
-of ConText's ~2 ms). Our patterns only use LOWER / ORTH (a string or {"IN": [...]}), IS_SPACE, and the
+of ConText's ~2 ms). Our patterns only use LOWER / ORTH / TEXT (a string or {"IN": [...]}), IS_SPACE, and the
 operators "?" and "*", so they can be indexed by the words they may start with: each token then costs one dict
 lookup. The results equal spaCy's Matcher's (tests/test_token_patterns.py compares the two on real notes);
 a pattern outside the subset is refused by `add` and stays with spaCy's Matcher.
@@ -13,7 +13,7 @@ from spacy.attrs import IS_SPACE, LOWER, ORTH
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-_ATTRS = {"LOWER": 0, "ORTH": 1, "IS_SPACE": 2}
+_ATTRS = {"LOWER": 0, "ORTH": 1, "TEXT": 1, "IS_SPACE": 2}
 _OPS = (None, "?", "*")
 
 # One compiled token spec: (column of the token array, the values it accepts, op)

@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..extractors import Found, load_vocabulary, run_extractors
+from . import doc_text
 
 SPAN_GROUP = "nlp_screen"
 
@@ -26,7 +27,7 @@ class ValueExtractor:
         self.vocabulary = vocabulary
 
     def __call__(self, doc: Doc) -> Doc:
-        text, note_date = doc.text, doc._.nlp_screen_note_date
+        text, note_date = doc_text(doc), doc._.nlp_screen_note_date
         group = doc.spans[SPAN_GROUP] if SPAN_GROUP in doc.spans else None
         # The trial's own name is no fact about the patient: it leaves the group, so ConText neither reads it as a
         # target nor prunes a cue that overlaps it ("the CD5 CAR-NK protocol excludes ...").

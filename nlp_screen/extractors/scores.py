@@ -117,9 +117,12 @@ def find_age_sex(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     for m in _AGE_SEX_SHORT.finditer(text):
         out.append(Found(m.start(), m.end(), "age", "AGE", value=float(m[1])))
         out.append(Found(m.start(2), m.end(2), "sex", _SEX[m[2].lower()]))
-    for m in _AGE_FIELD.finditer(text):
-        g = 1 if m[1] else 2
-        out.append(Found(m.start(), m.end(g), "age", "AGE", value=float(m[g])))
-    for m in _SEX_FIELD.finditer(text):
-        out.append(Found(m.start(1), m.end(1), "sex", _SEX[m[1].lower()]))
+    lower = text.lower()
+    if "age" in lower:
+        for m in _AGE_FIELD.finditer(text):
+            g = 1 if m[1] else 2
+            out.append(Found(m.start(), m.end(g), "age", "AGE", value=float(m[g])))
+    if "sex" in lower or "gender" in lower:
+        for m in _SEX_FIELD.finditer(text):
+            out.append(Found(m.start(1), m.end(1), "sex", _SEX[m[1].lower()]))
     return out
