@@ -27,6 +27,7 @@ class SimplePatternMatcher:
         self.vocab = vocab
         self._patterns: list[tuple[int, tuple[Step, ...]]] = []
         self._by_first: dict[tuple[int, int], list[int]] = {}
+        self._first_arrays: Optional[list[np.ndarray]] = None  # per column, the values a match may start with
 
     def __len__(self) -> int:
         return len(self._patterns)
@@ -44,6 +45,7 @@ class SimplePatternMatcher:
         self._patterns.append((key_hash, steps))
         for first in firsts:
             self._by_first.setdefault(first, []).append(index)
+        self._first_arrays = None
         return True
 
     def _compile(self, pattern: list[dict]) -> Optional[tuple[Step, ...]]:
@@ -68,14 +70,24 @@ class SimplePatternMatcher:
         return tuple(steps) if steps else None
 
     def __call__(self, doc: Doc, ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int, int]]:
+        if not self._patterns or not len(doc):
+            return []
+        if self._first_arrays is None:
+            self._first_arrays = [np.array(sorted(v for c, v in self._by_first if c == col), dtype=np.uint64)
+                                  for col in range(3)]
         table = doc.to_array([LOWER, ORTH, IS_SPACE]).astype(np.uint64)
-        lower, orth = table[:, 0].tolist(), table[:, 1].tolist()
-        columns = (lower, orth, table[:, 2].tolist())
+        # tokens a pattern may start at, found by numpy; only those reach the Python loop
+        can_start = np.zeros(len(doc), dtype=bool)
+        for col in range(3):
+            if len(self._first_arrays[col]):
+                can_start |= np.isin(table[:, col], self._first_arrays[col])
+        columns = (table[:, 0].tolist(), table[:, 1].tolist(), table[:, 2].tolist())
         found: set[tuple[int, int, int]] = set()
         for start, end in ranges:
-            for i in range(start, end):
-                for first in ((0, lower[i]), (1, orth[i]), (2, columns[2][i])):
-                    for index in self._by_first.get(first, ()):
+            for i in np.flatnonzero(can_start[start:end]).tolist():
+                i += start
+                for col in range(3):
+                    for index in self._by_first.get((col, columns[col][i]), ()):
                         key_hash, steps = self._patterns[index]
                         for stop in _ends(steps, 0, i, end, columns):
                             if stop > i:
