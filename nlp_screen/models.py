@@ -160,6 +160,8 @@ class PatientFactsOut(_Frozen):
     ecog: Optional[ECOGFact] = None
     lvef: Optional[LVEFFact] = None
     prior_therapies: list[TherapyFact] = Field(default_factory=list)
+    # distinct lines of systemic therapy, as the relapsed/refractory criterion counts them
+    lines_of_therapy: int = 0
 
 
 class PatientResult(_Frozen):

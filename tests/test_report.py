@@ -71,10 +71,10 @@ def test_facts_are_described_in_a_few_words(expected, describe, fact):
     assert describe(fact) == expected
 
 
-def test_lines_of_therapy_counts_distinct_therapies_named():
+def test_lines_of_therapy_column_shows_the_evaluators_count():
     result = result_for("C1", CANDIDATE)
-    therapies = [TherapyFact(category="chemotherapy", name=name, evidence=EV) for name in ("hyper-CVAD", "Nelarabine", "nelarabine")]
-    result = result.model_copy(update={"facts": PatientFactsOut(prior_therapies=therapies)})
+    therapies = [TherapyFact(category="chemotherapy", name=name, evidence=EV) for name in ("hyper-CVAD", "nelarabine")]
+    result = result.model_copy(update={"facts": PatientFactsOut(prior_therapies=therapies, lines_of_therapy=2)})
     assert worklist_row(result)["lines_of_therapy"] == "2"
 
 

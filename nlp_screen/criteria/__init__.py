@@ -15,7 +15,7 @@ from . import exclusion as exc
 from . import inclusion as inc
 from .cd5 import expression, select_cd5
 from .common import MANUAL_REVIEW
-from .therapy import given_therapies
+from .therapy import count_lines_of_therapy, given_therapies, systemic_therapies
 
 Criterion = Callable[[PatientFacts, Protocol], CriterionResult]
 
@@ -88,4 +88,5 @@ def patient_facts_out(f: PatientFacts, p: Protocol) -> PatientFactsOut:
         lvef=LVEFFact(value=lvef.value, high=lvef.high, qualitative=lvef.attrs.get("qualitative"),
                       evidence=lvef.evidence) if lvef else None,
         prior_therapies=list(therapies.values()),
+        lines_of_therapy=count_lines_of_therapy(f, systemic_therapies(f)),
     )

@@ -8,10 +8,8 @@ import csv
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
+from ..criteria import KEY_INCLUSIONS  # the verdict rule's three key inclusions
 from ..models import CD5Fact, ECOGFact, LVEFFact, PatientFactsOut, PatientResult
-
-# the contract's verdict rule: a candidate needs these three to pass
-KEY_INCLUSIONS = ("inc_diagnosis", "inc_relapsed_refractory", "inc_cd5")
 VERDICT_ORDER = ("candidate", "insufficient", "excluded")
 COLUMNS = ("patient_id", "verdict", "deciding_reasons", "diagnosis", "cd5", "ecog", "lvef",
            "lines_of_therapy", "unknown_to_check")
@@ -27,7 +25,7 @@ def worklist_row(result: PatientResult) -> dict[str, str]:
         "cd5": describe_cd5(facts.cd5),
         "ecog": describe_ecog(facts.ecog),
         "lvef": describe_lvef(facts.lvef),
-        "lines_of_therapy": str(count_therapies(facts)),
+        "lines_of_therapy": str(facts.lines_of_therapy),
         "unknown_to_check": ";".join(result.review_first),
     }
 
@@ -79,12 +77,6 @@ def describe_lvef(lvef: Optional[LVEFFact]) -> str:
     if lvef.high is not None and lvef.high != lvef.value:
         return f"{lvef.value:g}-{lvef.high:g}%"
     return f"{lvef.value:g}%"
-
-
-def count_therapies(facts: PatientFactsOut) -> int:
-    """Distinct prior therapies named in the notes (the facts hold no line numbering; a regimen given
-    twice counts once)."""
-    return len({therapy.name.casefold() for therapy in facts.prior_therapies})
 
 
 def describe_therapies(facts: PatientFactsOut) -> Sequence[str]:
