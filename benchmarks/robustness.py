@@ -1,7 +1,7 @@
 """Screens all of MTSamples through the command line: does it finish, does every patient get a line, and
 which rules fire on notes that have nothing to do with the trial?
 
-    .venv/bin/python benchmarks/robustness.py [--workers N] [--keep OUTDIR]
+    .venv/bin/python benchmarks/robustness.py [--workers N] [--keep DIR] [--top N] [--examples N]
 
 Every MTSamples row with a non-empty transcription becomes one patient: patient_id `row-<i>` (i = the
 0-based row index of the CSV, i.e. Kaggle's row index), note_id `MTS-<note_id>` (the CSV's note_id column,
@@ -72,6 +72,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=1, help="--workers for nlp-screen (default 1)")
     parser.add_argument("--keep", type=Path, default=None, help="write INPUT and OUTDIR here instead of a temp dir")
+    parser.add_argument("--top", type=int, default=TOP_FAIL_CRITERIA, help=f"fail criteria given examples (default {TOP_FAIL_CRITERIA})")
+    parser.add_argument("--examples", type=int, default=EXAMPLES_PER_CRITERION,
+                        help=f"evidence texts shown per criterion (default {EXAMPLES_PER_CRITERION})")
     args = parser.parse_args(argv)
 
     notes = load_notes(MTSAMPLES)
@@ -186,13 +189,13 @@ def main(argv: Optional[list[str]] = None) -> int:
         extra = f", {fail_no_evidence[cid]} with no evidence" if fail_no_evidence[cid] else ""
         print(f"  {cid:32} {count:>5} ({distinct_texts[cid]}){extra}")
     print()
-    print(f"the {TOP_FAIL_CRITERIA} most frequent fail criteria: the {EXAMPLES_PER_CRITERION} evidence texts that fired on "
+    print(f"the {args.top} most frequent fail criteria: the {args.examples} evidence texts that fired on "
           f"most distinct notes (with the line around them)")
-    for cid, count in fails.most_common(TOP_FAIL_CRITERIA):
+    for cid, count in fails.most_common(args.top):
         print(f"\n  {cid} ({count} patients, {distinct_texts[cid]} distinct notes, "
               f"{len(fail_evidence[cid])} distinct evidence texts)")
         ranked = sorted(fail_evidence[cid].items(), key=lambda item: (-len(item[1]), item[0]))
-        for key, texts in ranked[:EXAMPLES_PER_CRITERION]:
+        for key, texts in ranked[:args.examples]:
             pid, reason, shown = fail_example[(cid, key)]
             print(f"    {key!r} on {len(texts)} notes, e.g. {pid} ({by_patient[pid]['note_id'] if pid in by_patient else '?'})")
             print(f"      reason: {reason}")

@@ -297,7 +297,7 @@ def measure_cli(corpus_samples_path: Path, mtsamples_path: Path) -> CliResults:
 def cli_report(cli: CliResults) -> list[str]:
     lines = [
         "",
-        f"Whole CLI (nlp-screen screen INPUT --out DIR --workers N --quiet, subprocess, wall clock incl. start-up):",
+        "Whole CLI (nlp-screen screen INPUT --out DIR --workers N --quiet, subprocess, wall clock incl. start-up):",
         f"  input: {cli.input_description}",
         f"  {'run':14} {'workers':>7} {'exit':>5} {'seconds':>9} {'notes/s':>9} {'peak RSS MB':>12} {'stderr lines':>13}",
     ]

@@ -152,6 +152,7 @@ def exc_cerebrovascular_or_seizure(f: PatientFacts, p: Protocol) -> object:
 def exc_viral_infection(f: PatientFacts, p: Protocol) -> object:
     parts = {"HBV": ("HBSAG", "ANTI_HBC", "HBV_DNA", "HBV"), "HCV": ("HCV_AB", "HCV_RNA", "HCV"),
              "HIV": ("HIV",), "syphilis": ("SYPHILIS",), "tuberculosis": ("TB",)}
+    # per part, the label a mention is kept under: a disease-level TB mention apart from its tests
     positives: list[tuple[str, Mention]] = []
     negatives: list[Mention] = []
     pending: list[tuple[str, Mention]] = []
@@ -162,11 +163,12 @@ def exc_viral_infection(f: PatientFacts, p: Protocol) -> object:
             state = test_result(m) if m.attrs.get("test") else ("positive" if is_affirmed(m) and not m.historical else
                                                              "negative" if is_absent(m) else None)
             if state:
-                latest[m.label] = m.model_copy(update={"attrs": {**m.attrs, "state": state}})
+                key = "TB_DISEASE" if m.label == "TB" and not m.attrs.get("test") else m.label
+                latest[key] = m.model_copy(update={"attrs": {**m.attrs, "state": state}})
         state_of = {label: m.attrs["state"] for label, m in latest.items()}
         decisive = _viral_part_status(part, state_of)
         if decisive == "positive":
-            positives.append((part, next(m for l, m in latest.items() if _deciding_label(part, l, state_of))))
+            positives.append((part, next(m for label, m in latest.items() if _deciding_label(part, label, state_of))))
         elif decisive == "negative":
             negatives.extend(latest.values())
         elif decisive == "needs_dna":
@@ -179,7 +181,8 @@ def exc_viral_infection(f: PatientFacts, p: Protocol) -> object:
                       + ", ".join(quote(m) for m in negatives[:4]) + ").", *negatives[:6])
     if pending:
         part, m = pending[0]
-        return unknown("exc_viral_infection", EXC, f"{part} serology positive without a viral load ({quote(m)}); {MANUAL_REVIEW}.", m)
+        what = "a positive IGRA/PPD without active disease stated" if part == "tuberculosis" else "serology positive without a viral load"
+        return unknown("exc_viral_infection", EXC, f"{part}: {what} ({quote(m)}); {MANUAL_REVIEW}.", m)
     return unknown("exc_viral_infection", EXC, "No HBV, HCV, HIV, syphilis or tuberculosis result is documented.")
 
 
@@ -201,6 +204,13 @@ def _viral_part_status(part: str, s: dict[str, str]) -> Optional[str]:
         if s.get("HCV_AB") == "positive":
             return "needs_dna"
         return "negative" if s.get("HCV") == "negative" else None
+    if part == "tuberculosis":
+        # the protocol excludes active tuberculosis: a positive IGRA/PPD alone is latent infection, to review
+        if s.get("TB_DISEASE") == "positive":
+            return "positive"
+        if s.get("TB") == "positive":
+            return "needs_dna"
+        return "negative" if "negative" in s.values() else None
     values = set(s.values())
     if "positive" in values:
         return "positive"
@@ -208,6 +218,8 @@ def _viral_part_status(part: str, s: dict[str, str]) -> Optional[str]:
 
 
 def _deciding_label(part: str, label: str, s: dict[str, str]) -> bool:
+    if part == "tuberculosis":
+        return label == "TB_DISEASE"
     if part == "HBV":
         return label == "HBV_DNA"
     if part == "HCV":
@@ -312,7 +324,8 @@ def exc_prior_malignancy(f: PatientFacts, p: Protocol) -> object:
     if undated:
         m = f.latest(undated)
         return unknown(cid, EXC, f"Another malignancy without a date ({quote(m)}); {MANUAL_REVIEW}.", m)
-    absent = [m for m in f.of("diagnosis", where=is_absent) if m.attrs.get("generic")]
+    # 'no other malignancy' documents absence; 'no evidence of lymphoma' speaks of the index disease
+    absent = [m for m in f.of("diagnosis", where=is_absent) if m.attrs.get("generic") is True]
     if passed_ms:
         m = f.latest(passed_ms)
         why = "an allowed exception" if m.attrs.get("exception") else "more than 5 years ago"

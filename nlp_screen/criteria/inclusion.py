@@ -116,7 +116,7 @@ def inc_relapsed_refractory(f: PatientFacts, p: Protocol) -> object:
     status = f.of("disease_status", where=is_affirmed)
     by = {label: [m for m in status if m.label == label] for label in
           ("RELAPSE", "RELAPSED_REFRACTORY", "REFRACTORY", "PRIMARY_REFRACTORY", "PROGRESSION", "CR",
-           "NEWLY_DIAGNOSED", "RELAPSE_POST_HSCT", "LINES", "INDUCTION_CYCLES")}
+           "NEWLY_DIAGNOSED", "RELAPSE_POST_HSCT", "LINES", "INDUCTION_CYCLES", "RELAPSE_AFTER_CR")}
     min_lines, min_cycles = p.v("min_failed_lines"), p.v("min_induction_cycles")
     tall = "T-ALL" in f.t_cell_categories()
     therapies = systemic_therapies(f)
@@ -142,6 +142,10 @@ def inc_relapsed_refractory(f: PatientFacts, p: Protocol) -> object:
         evidence = [m] + [f.latest(by["LINES"])] if by["LINES"] else [m] + therapies[-2:]
         return passed(cid, INC, f"Relapsed/refractory after {lines} lines of therapy ({quote(m)}).", *evidence)
     relapse = by["RELAPSE"] + by["RELAPSED_REFRACTORY"]
+    max_months = p.v("relapse_after_cr_max_months")
+    written = f.latest(by["RELAPSE_AFTER_CR"])
+    if tall and written is not None and written.value <= max_months:
+        return passed(cid, INC, f"Relapse {fmt(written.value)} months after first CR (within {max_months}).", written)
     if tall and relapse and by["CR"]:
         early = _relapse_within(f, by["CR"], relapse, p.v("relapse_after_cr_max_months"))
         if early is not None:
@@ -158,7 +162,9 @@ def inc_relapsed_refractory(f: PatientFacts, p: Protocol) -> object:
         m = f.latest(by["RELAPSE"])
         if not tall:
             return failed(cid, INC, f"Lymphoma relapse after a single line of therapy without HSCT ({quote(m)}).", m, *therapies[-1:])
-        late = _relapse_within(f, by["CR"], relapse, p.v("relapse_after_cr_max_months"), late=True)
+        late = _relapse_within(f, by["CR"], relapse, max_months, late=True)
+        if late is None and written is not None and written.value > max_months:
+            late = (written,)
         if late is not None:
             return failed(cid, INC, "T-ALL first relapse more than 12 months after first CR, after first-line therapy only.", *late)
     return unknown(cid, INC, "Relapsed/refractory status cannot be determined from the notes.",

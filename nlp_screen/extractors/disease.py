@@ -111,15 +111,21 @@ _LINES = re.compile(
     r"(?:\s+of\s+(?:therapy|treatment|chemotherapy|systemic\s+therapy))?", re.I)
 _INDUCTION = re.compile(
     r"\b(\d|two|three|four)\s+(?:induction\s+(?:attempts?|cycles?|courses?|regimens?)|cycles?\s+of\s+(?:standard\s+)?induction)", re.I)
+_RELAPSE_AFTER_CR = re.compile(
+    r"\brelaps\w*\s+(?:~|about|approximately|approx\.?|at|only)?\s*(\d{1,3})\s*(?:months?|mo)\s+(?:after|post|from|following|into)\s+"
+    r"(?:achieving\s+|attaining\s+|first\s+)?(?:CR1?|CRi|(?:first\s+)?(?:complete\s+)?remission)\b", re.I)
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
 def find_status_phrases(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
-    """'relapse ~19 months post transplant', 'refractory to 2 lines', 'after 3 induction attempts'."""
+    """'relapse ~19 months post transplant', 'refractory to 2 lines', 'after 3 induction attempts',
+    'relapsed 8 months after CR1' (months from first remission to relapse)."""
     out = [Found(m.start(), m.end(), "disease_status", "RELAPSE_POST_HSCT") for m in _RELAPSE_POST_HSCT.finditer(text)]
     for m in _LINES.finditer(text):
         n = int(m[1]) if m[1].isdigit() else _NUMBERS[m[1].lower()]
         out.append(Found(m.start(), m.end(), "disease_status", "LINES", value=float(n)))
+    for m in _RELAPSE_AFTER_CR.finditer(text):
+        out.append(Found(m.start(), m.end(), "disease_status", "RELAPSE_AFTER_CR", value=float(m[1]), unit="months"))
     for m in _INDUCTION.finditer(text):
         n = int(m[1]) if m[1].isdigit() else _NUMBERS[m[1].lower()]
         out.append(Found(m.start(), m.end(), "disease_status", "INDUCTION_CYCLES", value=float(n)))
