@@ -22,6 +22,7 @@ from .extractors.readers import (is_localized_prostate, read_course, read_nyha_c
 from .models import CONTEXT_FLAGS, Evidence, Mention, Note, NoteFacts
 from .pipeline import SPAN_GROUP, build_nlp, default_patterns_dir
 
+_CSF_NOTE = re.compile(r"\bCSF\b|cerebrospinal|lumbar puncture|\bLP\b|cytospin", re.I)
 _SPAN_FLAG_ATTRS = {"negated": "is_negated", "historical": "is_historical", "hypothetical": "is_hypothetical",
                     "family": "is_family", "uncertain": "is_uncertain"}
 # How far (characters, same line) a date may stand from a mention and still be "written beside" it.
@@ -116,7 +117,9 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
         meta = dict(rule.metadata or {}) if rule is not None else {}
         kind = meta.pop("concept", None)
         if kind is None:
-            return None
+            return None  # a rule that only hides a shorter match ('Coreg CR 40 mg')
+        if meta.pop("needs_csf_context", False) and not _CSF_NOTE.search(text):
+            return None  # 'positive for malignant cells' is CNS disease only in a CSF report
         label = meta.pop("category", kind.upper())
         name = meta.pop("name", None) or span.text
         fields = {"attrs": meta}
@@ -138,8 +141,9 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
         elif not flags.get(flag):
             flags[flag] = True
             cues[flag] = f"section:{section}"
+    start, end = (found.start, found.end) if found is not None else (span.start_char, span.end_char)
     return Mention(kind=kind, label=label, name=name, **fields, **flags, cues=cues, section=section, date=date,
-                   evidence=_evidence(note, text, span.start_char, span.end_char, section))
+                   evidence=_evidence(note, text, start, end, section))
 
 
 def section_flags(section_context: dict, section: Optional[str], kind: str) -> list[str]:

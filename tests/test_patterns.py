@@ -29,6 +29,9 @@ def test_target_rules_load_and_name_a_known_kind_and_category(path):
     rules = TargetRule.from_json(str(path))
     assert rules
     for rule in rules:
+        if rule.category == "NOT_A_FACT":  # a longer rule that only hides a shorter match ('Coreg CR 40 mg')
+            assert "concept" not in rule.metadata, rule.literal
+            continue
         kind = rule.metadata["concept"]
         assert kind in KINDS, rule.literal
         if kind == "therapy":

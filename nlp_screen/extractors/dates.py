@@ -71,8 +71,8 @@ def _safe(y: int, m: int, d: int) -> Optional[dt.date]:
 
 def _month_day_year(a: int, b: int, y: int) -> Optional[dt.date]:
     """US order by default; day-first only when the first number cannot be a month (14/03/2025)."""
-    if y < 100:
-        y += 2000
+    if y < 100:  # '03/14/25' is 2025; '2/27/95' is 1995
+        y += 2000 if y <= (dt.date.today().year % 100) + 1 else 1900
     if a > 12 and b <= 12:
         return _safe(y, b, a)
     return _safe(y, a, b)

@@ -8,7 +8,7 @@ from typing import Optional
 from .base import Found, Vocabulary
 
 _VALUE = re.compile(
-    r"\s*(?:\([^)]{0,20}\)\s*)?(?:,\s*(?:serum|plasma|total)\s*)?(?:level|of|:|=|was|is|now|today)?\s*(?:of\s+)?(\d+(?:\.\d+)?)(?![\d/])\s*"
+    r"\s*(?:\([^)]{0,20}\)\s*)?(?:,\s*(?:serum|plasma|total)\s*)?(?:level|of|:|=|was|is|now|today)?\s*(?:of\s+)?(\d+(?:\.\d+)?)(?!\.?\d|/)\s*"
     r"(mg/d[lL]|[uµμ]mol/L|micromol/L|I?U/L)?", re.I)
 _CHAIN = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:->|→|then|to)\s*(\d+(?:\.\d+)?)(?![\d/])\s*(mg/d[lL]|[uµμ]mol/L|I?U/L)?", re.I)
 _RANGE = re.compile(

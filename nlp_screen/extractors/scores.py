@@ -37,6 +37,8 @@ _LVEF = re.compile(
     r"(?:\s*(?:of|:|=|is|was|estimated|at|by\s+[\w']+(?:\s+[\w']+){0,2}|calculated|visually|approximately|approx\.?|about|"
     r"[23]D|biplane|Simpson'?s|visual|~|≈)(?![\w])){0,4}"
     r"\s*\(?\s*(?:~|>=?|≥|greater\s+than)?\s*(\d{1,2}(?:\.\d)?)(?:\s*%)?(?:\s*(?:-|–|to)\s*(\d{1,2}(?:\.\d)?))?\s*(%|percent)", re.I)
+# a gallbladder (HIDA) or RV ejection fraction is not the LVEF
+_NOT_LV = re.compile(r"gall\s?bladder|HIDA|biliary|GBEF|\bRV\b|right ventric", re.I)
 _CHAIN = re.compile(r"^(?:\s*\([^)]{0,30}\))?(?:,?\s*(?:in|on)\s+[\w/]+)?,?\s*(?:->|→|=>|then|now|improved\s+to|recovered\s+to|increased\s+to|decreased\s+to|declined\s+to)\s*"
                     r"(\d{1,2})(?:\s*(?:-|–)\s*(\d{1,2}))?\s*%", re.I)
 
@@ -45,7 +47,7 @@ def find_lvef(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     """'LVEF 55-60%' (value 55, high 60), 'EF ~45%', '40% (03/2023) -> 58%' (two values), and words."""
     out: list[Found] = []
     for m in _LVEF.finditer(text):
-        if _is_protocol_range(text, m):
+        if _is_protocol_range(text, m) or _NOT_LV.search(clause_before(text, m.start(), 60)):
             continue
         low, high = float(m[1]), float(m[2] or m[1])
         out.append(Found(m.start(), m.end(), "lvef", "LVEF", value=min(low, high), high=max(low, high), unit="%"))
@@ -96,7 +98,7 @@ def _spo2_regexes(v: dict) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 
 
 _AGE = re.compile(
-    r"(?<![\w.])(\d{1,3})\s*(?:-|\s)?\s*(?:yo|y/o|y\.o\.?|yr\s+old|yrs?\s+old|years?[- ]old|year[- ]old|-year-old)(?![\w])"
+    r"(?<![\w./-])(\d{1,3})\s*(?:-|\s)?\s*(?:yo|y/o|y\.o\.?|yr\s+old|yrs?\s+old|years?[- ]old|year[- ]old|-year-old)(?![\w])"
     r"(?:\s*,?\s*(M|F|male|female|man|woman|gentleman|lady)\b)?", re.I)
 _AGE_SEX_SHORT = re.compile(r"(?<![\w.])(\d{2})\s?([MF])(?=\s+(?:with|w/|who|s/p|presents|,)|,)")
 _AGE_FIELD = re.compile(r"(?<![\w])(?:Age|AGE)\s*:?\s*(\d{1,3})\b(?!\s*(?:%|y|mo|months|weeks))|\baged\s+(\d{1,3})\b")
