@@ -41,7 +41,17 @@ def inc_diagnosis(f: PatientFacts, p: Protocol) -> object:
     return unknown("inc_diagnosis", INC, "No T-ALL or T-cell lymphoma diagnosis is documented.")
 
 
+def _no_malignancy(cid: str, f: PatientFacts):
+    """Disease burden and relapse status speak of a malignancy: without one documented they cannot be judged
+    ('newly diagnosed diabetes', 'depression in remission' are not a leukaemia's course)."""
+    if any(m for m in f.diagnoses()):
+        return None
+    return unknown(cid, INC, "No malignancy is documented, so this cannot be judged.")
+
+
 def inc_disease_burden(f: PatientFacts, p: Protocol) -> object:
+    if (none := _no_malignancy("inc_disease_burden", f)) is not None:
+        return none
     cats = f.t_cell_categories()
     results = []
     if cats & set(CUTANEOUS_CATEGORIES):
@@ -113,6 +123,8 @@ def _mfss_stage(f: PatientFacts, p: Protocol):
 
 def inc_relapsed_refractory(f: PatientFacts, p: Protocol) -> object:
     cid = "inc_relapsed_refractory"
+    if (none := _no_malignancy(cid, f)) is not None:
+        return none
     status = f.of("disease_status", where=is_affirmed)
     by = {label: [m for m in status if m.label == label] for label in
           ("RELAPSE", "RELAPSED_REFRACTORY", "REFRACTORY", "PRIMARY_REFRACTORY", "PROGRESSION", "CR",
