@@ -36,7 +36,8 @@ SPAN_ATTRS: dict[str, dict[str, bool]] = {
 }
 
 
-def add_context(nlp: Language, rules_path: Path, name: str = "medspacy_context") -> "ConText":
+def add_context(nlp: Language, rules_path: Path, name: str = "medspacy_context",
+                factory: str = "nlp_screen_context") -> "ConText":
     """Add medSpaCy ConText reading its targets from doc.spans["nlp_screen"] and return the pipe.
 
     The pipe needs the span group to exist (medSpaCy's TargetMatcher with result_type="group" always creates it;
@@ -68,7 +69,9 @@ def add_context(nlp: Language, rules_path: Path, name: str = "medspacy_context")
         "prune_on_target_overlap": True,
         "span_attrs": SPAN_ATTRS,
     }
-    context = nlp.add_pipe("nlp_screen_context", name=name, config=config)
+    # "nlp_screen_context" is medSpaCy's ConText with focused matching (components/focused_context.py);
+    # factory="medspacy_context" gives the unmodified one (tests compare the two).
+    context = nlp.add_pipe(factory, name=name, config=config)
     # Not passed in `config`: spaCy validates ConText's `Dict[str, Iterable[str]]` annotation by turning each list
     # into a one-shot iterator, so only the first rule of a category would get its terminators. Set it before
     # `add`, which is where ConText copies it into each rule's `terminated_by`.

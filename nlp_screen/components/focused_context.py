@@ -55,30 +55,47 @@ class FocusedConText(ConText):
                 self._focus_phrases.add(key, [self.nlp.make_doc(rule.literal.lower())])
 
     def __call__(self, doc: Doc, targets: str = None) -> Doc:
-        targets = doc.spans[self.span_group_name] if not targets else getattr(doc._, targets)
-        graph = ConTextGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
-        graph.targets = targets
-        graph.modifiers = [ConTextModifier(self._focus_rules[self.nlp.vocab.strings[key]], start, end, doc,
-                                           max_scope=self.max_scope)
-                           for key, start, end in self._matches(doc, targets)]
-        graph.update_scopes()
-        graph.apply_modifiers()
-        for target, modifier in graph.edges:
+        targets = list(doc.spans[self.span_group_name] if not targets else getattr(doc._, targets))
+        sentences = Sentences(doc)
+        modifiers = [ConTextModifier(self._focus_rules[self.nlp.vocab.strings[key]], start, end, doc,
+                                     max_scope=self.max_scope)
+                     for key, start, end in self._matches(doc, targets, sentences)]
+        # A modifier's scope never leaves its sentence, so one graph per sentence gives medSpaCy's edges, in its
+        # order, at the cost of sum(targets x modifiers) per sentence instead of for the whole note.
+        by_sentence: dict[int, tuple[list, list]] = {}
+        for target in targets:
+            by_sentence.setdefault(sentences.index(target.start), ([], []))[0].append(target)
+        for modifier in modifiers:
+            group = by_sentence.get(sentences.index(modifier.modifier_span[0]))
+            if group is not None:
+                group[1].append(modifier)
+        edges, kept = [], []
+        for i in sorted(by_sentence):
+            sentence_targets, sentence_modifiers = by_sentence[i]
+            graph = ConTextGraph(targets=sentence_targets, modifiers=sentence_modifiers,
+                                 prune_on_modifier_overlap=self.prune_on_target_overlap)
+            graph.update_scopes()
+            graph.apply_modifiers()
+            edges += graph.edges
+            kept += graph.modifiers
+        for target, modifier in edges:
             target._.modifiers += (modifier,)
         if self.context_attributes_mapping:
-            self.set_context_attributes(graph.edges)
-        doc._.context_graph = graph
+            self.set_context_attributes(edges)
+        doc._.context_graph = ConTextGraph(targets=targets, modifiers=kept, edges=edges,
+                                           prune_on_modifier_overlap=self.prune_on_target_overlap)
         return doc
 
-    def _matches(self, doc: Doc, targets: Iterable) -> list:
-        ranges = target_sentences(doc, targets)
-        if not ranges:
+    def _matches(self, doc: Doc, targets: list, sentences: "Sentences") -> list:
+        chosen = sentences.holding(targets)
+        if not chosen:
             return []
-        starts = [s for s, _ in ranges]
+        ranges = [sentences.bounds(i) for i in chosen]
+        wanted = set(chosen)
 
         def inside(start: int, end: int) -> bool:
-            i = bisect.bisect_right(starts, start) - 1
-            return i >= 0 and end <= ranges[i][1]
+            i = sentences.index(start)
+            return i in wanted and end <= sentences.bounds(i)[1]
 
         matches = [(key, s, e) for key, s, e in self._focus_phrases(doc) if inside(s, e)]
         matches += self._focus_simple(doc, ranges)
@@ -86,25 +103,53 @@ class FocusedConText(ConText):
             for s, e in ranges:
                 matches += [(key, s + a, s + b) for key, a, b in self._focus_tokens(doc[s:e])]
         if self._focus_regexes:
+            # runs of neighbouring target sentences are scanned at once; a match must still lie in one sentence
             text = doc_text(doc)  # == doc.text_with_ws
-            for s, e in ranges:
+            for s, e in merge_ranges(ranges):
                 lo, hi = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
                 for key, rx in self._focus_regexes:
                     for m in rx.finditer(text, lo, hi):
                         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-                        if span is not None and len(span):
+                        if span is not None and len(span) and inside(span.start, span.end):
                             matches.append((self.nlp.vocab.strings[key], span.start, span.end))
         if self.prune_on_modifier_overlap:
             matches = prune_overlapping_matches(matches)
         return sorted(matches, key=lambda m: (m[1], m[2]))
 
 
+class Sentences:
+    """Sentence index of any token, by bisect over the sentence starts (read once per Doc)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self._starts = [s.start for s in doc.sents]
+        self._ends = self._starts[1:] + [len(doc)]
+
+    def index(self, token_i: int) -> int:
+        return bisect.bisect_right(self._starts, token_i) - 1
+
+    def bounds(self, i: int) -> tuple:
+        return self._starts[i], self._ends[i]
+
+    def holding(self, targets: Iterable) -> list:
+        """Indexes of the sentences holding at least one target, in order."""
+        return sorted({i for i in (self.index(t.start) for t in targets) if i >= 0})
+
+
 def target_sentences(doc: Doc, targets: Iterable) -> list:
     """(start, end) token ranges of the sentences holding at least one target, in order, without repeats."""
-    sent_starts = [s.start for s in doc.sents]
-    sent_ends = sent_starts[1:] + [len(doc)]
-    chosen = sorted({bisect.bisect_right(sent_starts, t.start) - 1 for t in targets})
-    return [(sent_starts[i], sent_ends[i]) for i in chosen if i >= 0]
+    sentences = Sentences(doc)
+    return [sentences.bounds(i) for i in sentences.holding(targets)]
+
+
+def merge_ranges(ranges: list) -> list:
+    """Touching (start, end) ranges joined: [(0, 5), (5, 9), (12, 15)] -> [(0, 9), (12, 15)]."""
+    merged: list = []
+    for s, e in ranges:
+        if merged and merged[-1][1] == s:
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
 
 
 @Language.factory("nlp_screen_context", assigns=["span._.modifiers", "doc._.context_graph"],
