@@ -58,8 +58,14 @@ def find_lvef(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
             pos += c.end()
     table = vocab["lvef"]["qualitative"]
     grade_of = compiled(vocab, "lvef_grades", lambda: {p.lower(): label for label, ps in table.items() for p in ps})
-    qualitative = compiled(vocab, "lvef_qualitative", lambda: words_regex(list(grade_of)))
-    for m in qualitative.finditer(text):
+    # matching lowercase phrases in the lowercased text is ~2x faster than IGNORECASE (same offsets when lower()
+    # keeps the length, as it does for all but a few non-ASCII letters)
+    lower = text.lower()
+    if len(lower) == len(text):
+        matches = compiled(vocab, "lvef_qualitative_cs", lambda: words_regex(list(grade_of), case_sensitive=True)).finditer(lower)
+    else:
+        matches = compiled(vocab, "lvef_qualitative", lambda: words_regex(list(grade_of))).finditer(text)
+    for m in matches:
         out.append(Found(m.start(), m.end(), "lvef", "LVEF", attrs={"qualitative": grade_of[m.group(0).lower()]}))
     return out
 
