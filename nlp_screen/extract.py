@@ -19,7 +19,7 @@ from .components.context import context_cues
 from .extractors import Found, load_vocabulary
 from .extractors.readers import (is_localized_prostate, read_course, read_nyha_class, read_test_result,
                                  read_therapy_course)
-from .models import CONTEXT_FLAGS, Evidence, Mention, Note, NoteFacts
+from .models import Evidence, Mention, Note, NoteFacts
 from .pipeline import SPAN_GROUP, build_nlp, default_patterns_dir
 
 _CSF_NOTE = re.compile(r"\bCSF\b|cerebrospinal|lumbar puncture|\bLP\b|cytospin", re.I)

@@ -6,7 +6,7 @@ operators "?" and "*", so they can be indexed by the words they may start with: 
 lookup. The results equal spaCy's Matcher's (tests/test_token_patterns.py compares the two on real notes);
 a pattern outside the subset is refused by `add` and stays with spaCy's Matcher.
 """
-from typing import Callable, Iterable, Optional
+from typing import Iterable, Optional
 
 import numpy as np
 from spacy.attrs import IS_SPACE, LOWER, ORTH

@@ -9,10 +9,10 @@ import datetime as dt
 import re
 from typing import Iterable, Optional
 
-from ..facts import PatientFacts, T_CELL_CATEGORIES, is_absent, is_affirmed, is_own, test_result
+from ..facts import PatientFacts, is_absent, is_affirmed, is_own, test_result
 from ..models import Mention
 from ..protocol import Protocol
-from .common import MANUAL_REVIEW, display, failed, fmt, passed, quote, unknown, when_text
+from .common import MANUAL_REVIEW, failed, passed, quote, unknown, when_text
 from .therapy import given_therapies
 
 EXC = "exclusion"

@@ -92,8 +92,3 @@ def clause_before(text: str, pos: int, limit: int = 120) -> str:
     window = text[lo:pos]
     cut = max(window.rfind(";"), window.rfind("\n"), window.rfind(". "))
     return window[cut + 1:] if cut >= 0 else window
-
-
-NUM = r"\d+(?:\.\d+)?"
-WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-                "a": 1, "an": 1, "several": None}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .base import Found, Vocabulary, clause_after, clause_before, line_bounds, words_regex
+from .base import Found, Vocabulary, clause_after, clause_before, words_regex
 
 _BLASTS = re.compile(
     r"(?<![\w.])([<>]\s*)?(\d{1,3}(?:\.\d+)?)\s*%\s*(?:marrow\s+|circulating\s+|peripheral\s+)?(?:lympho)?blasts\b"
