@@ -131,7 +131,7 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
     flags = {flag: bool(getattr(span._, attr, False)) for flag, attr in _SPAN_FLAG_ATTRS.items()}
     cues = context_cues(span)
     _apply_test_result(fields["attrs"], flags, cues)
-    for flag in section_flags(section_context, section, kind):
+    for flag in section_flags(section_context, section, kind, label):
         if flag == "ignore":
             return None
         if flag == "current":
@@ -146,9 +146,11 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
                    evidence=_evidence(note, text, start, end, section))
 
 
-def section_flags(section_context: dict, section: Optional[str], kind: str) -> list[str]:
-    """What a section says about a mention of `kind` in it ('family' in family history, 'historical' in PMH ...)."""
-    return [flag for flag, kinds in section_context.get(section or "", {}).items() if "*" in kinds or kind in kinds]
+def section_flags(section_context: dict, section: Optional[str], kind: str, label: str = "") -> list[str]:
+    """What a section says about a mention of `kind` in it ('family' in family history, 'historical' in PMH ...);
+    an entry "kind:LABEL" applies to that label only."""
+    return [flag for flag, kinds in section_context.get(section or "", {}).items()
+            if "*" in kinds or kind in kinds or f"{kind}:{label}" in kinds]
 
 
 def _apply_test_result(attrs: dict, flags: dict, cues: dict) -> None:
@@ -219,8 +221,8 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
     Each date on a line is claimed by the mention nearest to it on that line ("LVEF 40% (03/2023) -> 58% on TTE
     01/09/2025" gives 40% the 2023 date and 58% the 2025 one). A mention that claimed a date takes the nearest it
     claimed (a therapy takes the latest: '07/15/2024-02/28/2025: duvelisib' ended 02/28/2025); one that claimed none
-    takes the closest date before it on its line ('BM 04/22/25: 38% blasts, CD5 92%'), else a date on its section's
-    title line ('LABS (05/09/2025)').
+    takes the closest date before it on its line that labels the line ('BM 04/22/25: 38% blasts, CD5 92%'), else
+    (not for therapies) a date on its section's title line ('LABS (05/09/2025)').
     """
     if not dates:
         return [None] * len(mentions)
@@ -248,15 +250,23 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
             pick = max(mine, key=lambda gd: gd[1].attrs["iso"]) if is_therapy else min(mine, key=lambda gd: gd[0])
             out.append(_iso(pick[1]))
             continue
-        before = [d for d in dates_by_line.get(line_of(s), ()) if d.end <= s]
+        before = [d for d in dates_by_line.get(line_of(s), ()) if d.end <= s and _heads_its_line(text, d)]
         if before:
             out.append(_iso(before[-1]))
             continue
-        title = sections.title_span(s) if sections else None
+        title = sections.title_span(s) if sections and not is_therapy else None
         in_title = [d for d in dates if title and title[0] <= d.start and d.end <= title[1] + 40
                     and line_of(d.start) == line_of(title[0])] if title else []
         out.append(_iso(in_title[0]) if in_title else None)
     return out
+
+
+def _heads_its_line(text: str, date: Found) -> bool:
+    """A date that labels what follows on its line: near the line start ('BM 04/22/25: 38% blasts, CD5 92%',
+    '- 07/15/2024-02/28/2025: duvelisib') or followed by a colon ('TTE 05/02/2025: LVEF 60%'). A date in the
+    middle of a sentence ('CD5 97% by flow (03/31/2025), ... declined to ECOG 3') belongs to its neighbour only."""
+    line_start = text.rfind("\n", 0, date.start) + 1
+    return date.start - line_start <= 30 or bool(re.match(r"\s*\)?\s*:", text[date.end:date.end + 4]))
 
 
 def _iso(found: Found) -> dt.date:

@@ -44,13 +44,19 @@ class PatientFacts:
     mentions: list[Mention]
     note_order: dict[str, int] = field(default_factory=dict)
     notes_screened: int = 0
+    # undated mentions written before a dated value of the same measure in the same note are older than it
+    narrative_dates: dict[tuple, dt.date] = field(default_factory=dict)
+
+    def when(self, m: Mention) -> Optional[dt.date]:
+        """The date that places a measurement in time (see `narrative_dates`)."""
+        return self.narrative_dates.get(_key(m), m.when)
 
     def of(self, kind: str, *labels: str, where: Callable[[Mention], bool] = is_own) -> list[Mention]:
         return [m for m in self.mentions if m.kind == kind and (not labels or m.label in labels) and where(m)]
 
     def recency_key(self, m: Mention) -> tuple:
         """Latest date first, then the note's own date, then the later position in the note."""
-        when = m.when or dt.date.min
+        when = self.when(m) or dt.date.min
         note_date = m.evidence.note_date or dt.date.min
         return (when, note_date, self.note_order.get(m.evidence.note_id, 0), m.evidence.start)
 
@@ -63,8 +69,8 @@ class PatientFacts:
         ms = sorted(mentions, key=self.recency_key)
         if not ms:
             return []
-        top = ms[-1].when
-        return [m for m in ms if m.when == top]
+        top = self.when(ms[-1])
+        return [m for m in ms if self.when(m) == top]
 
     def days_before_as_of(self, date: Optional[dt.date]) -> Optional[int]:
         return None if date is None else (self.as_of - date).days
@@ -100,4 +106,29 @@ def as_of_date(notes: Sequence[NoteFacts], given: Optional[dt.date], today: Opti
 def collect(patient_id: str, notes: Sequence[NoteFacts], as_of: Optional[dt.date] = None) -> PatientFacts:
     mentions = [m for n in notes for m in n.mentions if m.kind != "date"]
     return PatientFacts(patient_id=patient_id, as_of=as_of_date(notes, as_of), mentions=mentions,
-                        note_order={n.note_id: i for i, n in enumerate(notes)}, notes_screened=len(notes))
+                        note_order={n.note_id: i for i, n in enumerate(notes)}, notes_screened=len(notes),
+                        narrative_dates=narrative_dates(notes))
+
+
+def _key(m: Mention) -> tuple:
+    return (m.evidence.note_id, m.evidence.start, m.evidence.end, m.kind, m.label)
+
+
+def narrative_dates(notes: Sequence[NoteFacts]) -> dict[tuple, dt.date]:
+    """Dates for undated mentions that a note's own narrative places earlier than its note date.
+
+    "HBsAg+ at dx, HBV DNA undetectable on entecavir ... 06/12/2025: HBV DNA 3,850 IU/mL": the undated value
+    comes before a dated one of the same measure, so it is no newer than that date (and, the date being equal,
+    its earlier position makes it the older). Without a later dated value, an undated mention keeps its note's
+    date (the contract's rule).
+    """
+    out: dict[tuple, dt.date] = {}
+    for note in notes:
+        earliest_after: dict[tuple[str, str], dt.date] = {}
+        for m in sorted(note.mentions, key=lambda m: m.evidence.start, reverse=True):
+            group = (m.kind, m.label)
+            if m.date is not None:
+                earliest_after[group] = min(m.date, earliest_after.get(group, m.date))
+            elif group in earliest_after and m.when is not None and earliest_after[group] < m.when:
+                out[_key(m)] = earliest_after[group]
+    return out

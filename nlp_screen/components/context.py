@@ -30,6 +30,7 @@ FLAG_OF_CATEGORY: dict[str, str] = {
     "PENDING_RESULT": "hypothetical",
     "UNCERTAIN_RESULT": "uncertain",
     "REFERRAL": "hypothetical",
+    "WORKING_DIAGNOSIS": "uncertain",
 }
 SPAN_ATTRS: dict[str, dict[str, bool]] = {
     category: {f"is_{flag}": True} for category, flag in FLAG_OF_CATEGORY.items()

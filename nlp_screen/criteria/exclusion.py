@@ -54,9 +54,10 @@ def _cns_state(m: Mention) -> Optional[str]:
     if m.attrs.get("test"):
         return result
     if m.label == "CNS_NEGATIVE":
-        return "negative" if is_affirmed(m) else None
+        return "negative" if is_affirmed(m) and not m.historical else None
     if is_absent(m):
-        return "negative"
+        # 'no CNS disease at diagnosis' says nothing about now
+        return None if m.historical and not m.cues.get("historical", "").startswith("section:") else "negative"
     if is_affirmed(m):
         return "resolved" if m.attrs.get("course") == "resolved" else "positive"
     return None
@@ -86,6 +87,10 @@ def _therapy_event_date(m: Mention) -> Optional[dt.date]:
 def exc_recent_anticancer_therapy(f: PatientFacts, p: Protocol) -> object:
     window = p.v("anticancer_therapy_window_days")
     ms = [m for m in given_therapies(f) if m.label in RECENT_THERAPY]
+    # A loose 'patient receiving chemotherapy' (an imaging indication) does not outweigh the dates the notes give
+    # for named regimens; a named one 'currently on GDP' does.
+    if any(m.date is not None for m in ms):
+        ms = [m for m in ms if m.date is not None or m.name != "chemotherapy"]
     dated = [(m, d) for m in ms if (d := _therapy_event_date(m)) is not None and d <= f.as_of]
     recent = [(m, d) for m, d in dated if _within(f, d, window)]
     if recent:
@@ -96,6 +101,14 @@ def exc_recent_anticancer_therapy(f: PatientFacts, p: Protocol) -> object:
         m, d = max(dated, key=lambda md: (md[1], f.recency_key(md[0])))
         return passed("exc_recent_anticancer_therapy", EXC,
                       f"Last anticancer therapy {m.name or m.label} on {d.isoformat()}, {(f.as_of - d).days} days before {f.as_of.isoformat()}.", m)
+    # 'last treatment around late 2024': the end of therapy, dated, documents that none followed (never a fail:
+    # 'last dose' may speak of another drug)
+    last = [m for m in f.of("disease_status", "LAST_THERAPY", where=is_affirmed) if m.date is not None and m.date <= f.as_of]
+    if last and not recent:
+        m = max(last, key=lambda m: (m.date, f.recency_key(m)))
+        if not _within(f, m.date, window):
+            return passed("exc_recent_anticancer_therapy", EXC, f"Last therapy on {m.date.isoformat()}, "
+                          f"{(f.as_of - m.date).days} days before {f.as_of.isoformat()} ({quote(m)}).", m)
     none_given = f.of("therapy", *RECENT_THERAPY, where=is_absent)
     if none_given:
         return passed("exc_recent_anticancer_therapy", EXC, f"No recent anticancer therapy ({quote(none_given[-1])}).", none_given[-1])

@@ -44,7 +44,8 @@ def inc_diagnosis(f: PatientFacts, p: Protocol) -> object:
 def _no_malignancy(cid: str, f: PatientFacts):
     """Disease burden and relapse status speak of a malignancy: without one documented they cannot be judged
     ('newly diagnosed diabetes', 'depression in remission' are not a leukaemia's course)."""
-    if any(m for m in f.diagnoses()):
+    # generic words count here: 'refractory acute leukemia after 2 induction cycles' is a malignancy's course
+    if f.of("diagnosis", where=is_affirmed):
         return None
     return unknown(cid, INC, "No malignancy is documented, so this cannot be judged.")
 
@@ -97,7 +98,8 @@ def _measurable_lesion(f: PatientFacts, p: Protocol):
         return failed("inc_disease_burden", INC, f"No measurable disease{when_text(stated)} ({quote(stated)}).", stated)
     status = f.latest(f.of("disease_status", "CR", "RELAPSE", "RELAPSED_REFRACTORY", "REFRACTORY", "PRIMARY_REFRACTORY",
                            "PROGRESSION", "RELAPSE_POST_HSCT", where=is_affirmed))
-    if status is not None and status.label == "CR" and not lesions:
+    suspected = f.of("disease_status", "RELAPSE", "PROGRESSION", "REFRACTORY", where=lambda m: not (m.family or m.negated or m.hypothetical))
+    if status is not None and status.label == "CR" and not lesions and not suspected:
         return failed("inc_disease_burden", INC, f"Lymphoma in complete remission without a measurable lesion ({quote(status)}{when_text(status)}).", status)
     return unknown("inc_disease_burden", INC, "No measurable lesion (nodal > 1.5 cm, extranodal > 1.0 cm) is documented.")
 
@@ -166,7 +168,10 @@ def inc_relapsed_refractory(f: PatientFacts, p: Protocol) -> object:
     if by["NEWLY_DIAGNOSED"] and not therapies and not failure:
         m = f.latest(by["NEWLY_DIAGNOSED"])
         return failed(cid, INC, f"Newly diagnosed and untreated ({quote(m)}).", m)
-    if by["CR"] and not failure:
+    # a relapse only suspected ('relapse vs reactive, biopsy pending') still keeps 'in remission' from deciding
+    suspected = f.of("disease_status", "RELAPSE", "RELAPSED_REFRACTORY", "REFRACTORY", "PRIMARY_REFRACTORY",
+                     "PROGRESSION", "RELAPSE_POST_HSCT", where=lambda m: not (m.family or m.negated or m.hypothetical))
+    if by["CR"] and not failure and not suspected:
         m = f.latest(by["CR"])
         return failed(cid, INC, f"In remission without a documented relapse ({quote(m)}).", m)
     # 'relapsed/refractory' says nothing about which: only a written relapse after one line decides this fail

@@ -21,7 +21,14 @@ def given_therapies(f: PatientFacts) -> list[Mention]:
              if not m.attrs.get("not_given") and not m.attrs.get("generic")
              and (cutaneous or not m.attrs.get("skin_directed"))]
     named_car_lines = {_line_key(m) for m in given if m.label in ("car_t", "car_nk")}
-    return [m for m in given if not (m.label == "gene_modified_cell_therapy" and _line_key(m) in named_car_lines)]
+    return [m for m in given if not (m.label == "gene_modified_cell_therapy" and _line_key(m) in named_car_lines)
+            and not (m.label == "car_nk" and not _said_given(m))]
+
+
+def _said_given(m: Mention) -> bool:
+    """A CAR-NK mention is nearly always this trial ('revisit CAR-NK after antibiotics'): it counts as a therapy
+    the patient had only when the notes say so (historical, dated, 'received', 's/p')."""
+    return m.historical or m.date is not None or bool(m.attrs.get("given_wording"))
 
 
 def _line_key(m: Mention) -> tuple[str, int]:

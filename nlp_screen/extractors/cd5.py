@@ -14,7 +14,8 @@ from .base import Found, Vocabulary, compiled, clause_after, clause_before, line
 _CD5 = re.compile(r"(?<![\w/])CD5(?![\w])")
 # The next marker ends CD5's own window; so does a joining word that starts another marker's statement.
 _NEXT = re.compile(r"(?<![\w])(?:[cs]?CD\d+[a-z]?|TdT|HLA-DR|MPO|Ki-?67|TCR|CCR4|PD-1|EMA|ALK1?|TIA-1|EBER|PAX5|CXCL13|ICOS|BCL6|TRBC1)(?![\w])"
-                   r"|,?\s+(?:with|and|but|while|whereas)\s")
+                   r"|,?\s+(?:with|and|but|while|whereas)\s"
+                   r"|,\s+(?=[A-Z][A-Za-z]+\b(?!\s*%))(?!(?:PARTIAL|DIM|BRIGHT|NEGATIVE|POSITIVE|Partial|Dim|Bright|Negative|Positive)\b)")
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%")
 _TABLE_NUMBER = re.compile(r"^\s{2,}(\d{1,3})(?=\s|$)")
 _LIST_AFTER = re.compile(r"^(?:\s*(?:,|and|&|/|or)\s*[cs]?CD\d+[a-z]?)+")

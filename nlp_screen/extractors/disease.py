@@ -114,6 +114,9 @@ _INDUCTION = re.compile(
 _RELAPSE_AFTER_CR = re.compile(
     r"\brelaps\w*\s+(?:~|about|approximately|approx\.?|at|only)?\s*(\d{1,3})\s*(?:months?|mo)\s+(?:after|post|from|following|into)\s+"
     r"(?:achieving\s+|attaining\s+|first\s+)?(?:CR1?|CRi|(?:first\s+)?(?:complete\s+)?remission)\b", re.I)
+_LAST_THERAPY = re.compile(
+    r"\blast\s+(?:dose|treatment|therapy|chemo(?:therapy)?|cycle|infusion|systemic\s+therapy|anti-?cancer\s+therapy|"
+    r"lymphoma-directed\s+therapy|leukemia-directed\s+therapy)\b", re.I)
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
@@ -132,6 +135,8 @@ def find_status_phrases(text: str, vocab: Vocabulary, note_date=None) -> list[Fo
     if relapse:
         for m in _RELAPSE_AFTER_CR.finditer(text):
             out.append(Found(m.start(), m.end(), "disease_status", "RELAPSE_AFTER_CR", value=float(m[1]), unit="months"))
+    if "last" in lower:
+        out += [Found(m.start(), m.end(), "disease_status", "LAST_THERAPY") for m in _LAST_THERAPY.finditer(text)]
     for m in (_INDUCTION.finditer(text) if "induction" in lower else ()):
         n = int(m[1]) if m[1].isdigit() else _NUMBERS[m[1].lower()]
         out.append(Found(m.start(), m.end(), "disease_status", "INDUCTION_CYCLES", value=float(n)))

@@ -8,7 +8,7 @@ from typing import Optional
 from .base import Found, Vocabulary
 
 _VALUE = re.compile(
-    r"\s*(?:\([^)]{0,20}\)\s*)?(?:,\s*(?:serum|plasma|total)\s*)?(?:level|of|:|=|was|is|now|today)?\s*(?:of\s+)?(\d+(?:\.\d+)?)(?!\.?\d|/)\s*"
+    r"\s*(?:\([^)]{0,20}\)\s*)?(?:,\s*(?:serum|plasma|total)\s*)?(?:\s*(?:level|of|:|=|\||\.{2,}|was|is|now|today))*\s*(?:of\s+)?(\d+(?:\.\d+)?)(?!\.?\d|/)\s*"
     r"(mg/d[lL]|[uµμ]mol/L|micromol/L|I?U/L)?", re.I)
 _CHAIN = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:->|→|then|to)\s*(\d+(?:\.\d+)?)(?![\d/])\s*(mg/d[lL]|[uµμ]mol/L|I?U/L)?", re.I)
 _RANGE = re.compile(
@@ -73,7 +73,7 @@ def _is_ratio(text: str, pos: int) -> bool:
     return bool(re.match(r"\s*x\s*ULN", text[pos:pos + 8], re.I))
 
 
-_TABLE_RANGE = re.compile(r"[ \t]+(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)(?=\s*(?:H|L|HH|LL|\*)?\s*$)", re.M)
+_TABLE_RANGE = re.compile(r"(?:\s*\((?:H|L)\))?[ \t|]+(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)(?=\s*(?:H|L|HH|LL|\*)?\s*\|?\s*$)", re.M)
 
 
 def _upper_limit(text: str, pos: int) -> Optional[float]:

@@ -74,7 +74,13 @@ def read_therapy_course(text: str, start: int, end: int) -> dict[str, bool]:
             "current": bool(_CURRENT.search(after[:50]) or _CURRENT_BEFORE.search(before)),
             # 'No prior CAR-T', 'no cellular therapy': a denial about the patient's history; 'no approved CAR-T for
             # T-cell disease' speaks of what exists, not of what the patient had
-            "prior_wording": not _NOT_HISTORY.search(before[-40:] + after[:50])}
+            "prior_wording": not _NOT_HISTORY.search(before[-40:] + after[:50]),
+            # 's/p CAR-NK', 'received CAR-NK cells 03/2024': wording that the therapy was given
+            "given_wording": bool(_GIVEN.search(before[-40:]) or _GIVEN_AFTER.search(after[:40]))}
+
+
+_GIVEN = re.compile(r"\b(?:received|s/p|status\s+post|after|following|infused|underwent|completed|treated\s+with|prior|previous|history\s+of|h/o|exposure\s+to)\b", re.I)
+_GIVEN_AFTER = re.compile(r"\b(?:infusion|infused|given|administered|received|completed)\b|\(\d{1,2}/\d{2,4}\)|\b\d{1,2}/\d{4}\b", re.I)
 
 
 _NOT_HISTORY = re.compile(r"\b(?:approved|available|options?|candidate|eligible|indicated|offered|insurance|covered)\b", re.I)

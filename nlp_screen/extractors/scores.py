@@ -29,7 +29,9 @@ def find_ecog(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
 def _is_protocol_range(text: str, m: re.Match) -> bool:
     """'requires ECOG 0-2' / 'PS improves to <=2' state a threshold, not the patient's score."""
     before = text[max(0, m.start() - 25):m.start()].lower()
-    return bool(re.search(r"(requir\w*|eligib\w*|criteri\w*|must\s+be|<=|≤|improves to)\s*$", before))
+    after = text[m.end():m.end() + 25].lower()
+    return bool(re.search(r"(requir\w*|eligib\w*|criteri\w*|must\s+be|<=|≤|improves to|outside\s+the)\s*$", before)
+                or re.match(r"\s*(requirement|criteri|cut-?off|threshold|eligibility|required|needed)", after))
 
 
 _LVEF = re.compile(
