@@ -316,7 +316,11 @@ def _disease_key(m: Mention) -> str:
 def exc_prior_malignancy(f: PatientFacts, p: Protocol) -> object:
     cid = "exc_prior_malignancy"
     window = p.v("prior_malignancy_window_days")
+    # 'no other malignancy' documents absence; 'no evidence of lymphoma' speaks of the index disease
+    absent = [m for m in f.of("diagnosis", where=is_absent) if m.attrs.get("generic") is True]
     if not f.t_cell_categories():
+        if absent:
+            return passed(cid, EXC, f"No other malignancy ({quote(absent[-1])}).", absent[-1])
         return unknown(cid, EXC, "The primary diagnosis is not established, so no other malignancy can be judged.")
     others = [m for m in f.diagnoses() if m.label == "OTHER"]
     inside, passed_ms, undated = [], [], []
@@ -337,8 +341,6 @@ def exc_prior_malignancy(f: PatientFacts, p: Protocol) -> object:
     if undated:
         m = f.latest(undated)
         return unknown(cid, EXC, f"Another malignancy without a date ({quote(m)}); {MANUAL_REVIEW}.", m)
-    # 'no other malignancy' documents absence; 'no evidence of lymphoma' speaks of the index disease
-    absent = [m for m in f.of("diagnosis", where=is_absent) if m.attrs.get("generic") is True]
     if passed_ms:
         m = f.latest(passed_ms)
         why = "an allowed exception" if m.attrs.get("exception") else "more than 5 years ago"

@@ -1,0 +1,34 @@
+"""An independent labelled set (tests/cases/blind_set/, written from the contract without reading the code):
+every verdict and every `fail` matches its gold label."""
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from nlp_screen.criteria import evaluate_patient
+from nlp_screen.models import Note
+
+BLIND = Path(__file__).resolve().parent / "cases" / "blind_set"
+GOLD = {row["patient_id"]: row for row in map(json.loads, (BLIND / "gold.jsonl").open(encoding="utf-8"))}
+
+
+@pytest.fixture(scope="module")
+def screened(extractor):
+    notes = [Note(**json.loads(line)) for line in (BLIND / "notes.jsonl").open(encoding="utf-8")]
+    by_patient = defaultdict(list)
+    for facts in extractor.pipe(notes):
+        by_patient[facts.patient_id].append(facts)
+    return {pid: evaluate_patient(pid, facts) for pid, facts in by_patient.items()}
+
+
+@pytest.mark.parametrize("patient_id", sorted(GOLD))
+def test_blind_patient_gets_its_gold_verdict(screened, patient_id):
+    assert screened[patient_id].verdict == GOLD[patient_id]["verdict"], GOLD[patient_id]["why"]
+
+
+@pytest.mark.parametrize("patient_id", sorted(GOLD))
+def test_blind_patient_fails_exactly_the_gold_fails(screened, patient_id):
+    got = {c.id for c in screened[patient_id].criteria if c.status == "fail"}
+    want = {cid for cid, status in GOLD[patient_id]["criteria"].items() if status == "fail"}
+    assert got == want
