@@ -30,11 +30,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nlp_screen.components.context import SPAN_GROUP, add_context  # noqa: E402
-from nlp_screen.extract import SectionIndex, _load_section_context, section_flags  # noqa: E402
+from nlp_screen.extract import SectionIndex, load_section_context, section_flags  # noqa: E402
 from nlp_screen.pipeline import add_sectionizer, configure_tokenizer  # noqa: E402
 
 PATTERNS = ROOT / "patterns"
-SECTION_CONTEXT = _load_section_context(PATTERNS / "section_context.json")
+SECTION_CONTEXT = load_section_context(PATTERNS / "section_context.json")
 
 DEFAULT_DATA = ROOT.parent / "shared" / "corpora" / "negex" / "rsAnnotations-1-120-random.dev.txt"
 DEFAULT_RULES = ROOT / "patterns" / "context_rules.json"

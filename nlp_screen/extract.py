@@ -21,12 +21,11 @@ from .extractors.readers import (is_localized_prostate, read_course, read_nyha_c
                                  read_therapy_course)
 from .models import Evidence, Mention, Note, NoteFacts
 from .pipeline import SPAN_GROUP, build_nlp, default_patterns_dir
+from .placement import LineIndex, assign_dates
 
 _CSF_NOTE = re.compile(r"\bCSF\b|cerebrospinal|lumbar puncture|\bLP\b|cytospin", re.I)
 _SPAN_FLAG_ATTRS = {"negated": "is_negated", "historical": "is_historical", "hypothetical": "is_hypothetical",
                     "family": "is_family", "uncertain": "is_uncertain"}
-# How far (characters, same line) a date may stand from a mention and still be "written beside" it.
-_DATE_REACH = 60
 
 
 class Extractor:
@@ -36,27 +35,17 @@ class Extractor:
         self.patterns_dir = Path(patterns_dir) if patterns_dir else default_patterns_dir()
         self.nlp = build_nlp(self.patterns_dir)
         self.vocabulary = load_vocabulary(self.patterns_dir / "values.json")
-        self.section_context = _load_section_context(self.patterns_dir / "section_context.json")
+        self.section_context = load_section_context(self.patterns_dir / "section_context.json")
 
     def __call__(self, note: Note) -> NoteFacts:
         return next(self.pipe([note]))
 
     def pipe(self, notes: Iterable[Note], batch_size: int = 32) -> Iterator[NoteFacts]:
-        def docs(batch_notes):
-            for note in batch_notes:
-                yield self._make_doc(note)
-        pending: list[Note] = []
-        for note in notes:
-            pending.append(note)
-            if len(pending) >= batch_size:
-                yield from self._run(pending, docs)
-                pending = []
-        if pending:
-            yield from self._run(pending, docs)
-
-    def _run(self, notes: list[Note], docs) -> Iterator[NoteFacts]:
-        for note, doc in zip(notes, self.nlp.pipe(docs(notes), batch_size=len(notes))):
-            yield read_note_facts(doc, note, self.vocabulary, self.section_context)
+        """NoteFacts for each note, in order; Docs live only for their batch."""
+        for batch in _batches(notes, batch_size):
+            docs = self.nlp.pipe((self._make_doc(note) for note in batch), batch_size=len(batch))
+            for note, doc in zip(batch, docs):
+                yield read_note_facts(doc, note, self.vocabulary, self.section_context)
 
     def _make_doc(self, note: Note) -> Doc:
         doc = self.nlp.make_doc(note.text)
@@ -72,7 +61,18 @@ class Extractor:
         return doc
 
 
-def _load_section_context(path: Path) -> dict[str, dict[str, list[str]]]:
+def _batches(items: Iterable[Note], size: int) -> Iterator[list[Note]]:
+    batch: list[Note] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def load_section_context(path: Path) -> dict[str, dict[str, list[str]]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
@@ -86,7 +86,7 @@ def read_note_facts(doc: Doc, note: Note, vocabulary: dict, section_context: dic
                    key=lambda s: (s.start_char, s.end_char))
     dates = doc._.nlp_screen_dates or []
     mention_dates = assign_dates(text, [(s.start_char, s.end_char, _is_therapy(s)) for s in spans], dates, sections)
-    line_of = _LineIndex(text)
+    line_of = LineIndex(text)
     mentions = []
     for span, date in zip(spans, mention_dates):
         found = values.get((span.start_char, span.end_char, span.label_))
@@ -212,75 +212,3 @@ class SectionIndex:
         if i < 0 or self._title_ends[i] is None:
             return None
         return self._starts[i], self._title_ends[i]
-
-
-def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[Found],
-                 sections: Optional[SectionIndex] = None) -> list[Optional[dt.date]]:
-    """The date written beside each mention (start, end, is_therapy), or None.
-
-    Each date on a line is claimed by the mention nearest to it on that line ("LVEF 40% (03/2023) -> 58% on TTE
-    01/09/2025" gives 40% the 2023 date and 58% the 2025 one). A mention that claimed a date takes the nearest it
-    claimed (a therapy takes the latest: '07/15/2024-02/28/2025: duvelisib' ended 02/28/2025); one that claimed none
-    takes the closest date before it on its line that labels the line ('BM 04/22/25: 38% blasts, CD5 92%'), else
-    (not for therapies) a date on its section's title line ('LABS (05/09/2025)').
-    """
-    if not dates:
-        return [None] * len(mentions)
-    line_of = _LineIndex(text)
-    by_line: dict[int, list[int]] = {}
-    for i, (s, _, _) in enumerate(mentions):
-        by_line.setdefault(line_of(s), []).append(i)
-    claimed: dict[int, list[tuple[int, Found]]] = {}
-    dates_by_line: dict[int, list[Found]] = {}
-    for d in dates:
-        line = line_of(d.start)
-        dates_by_line.setdefault(line, []).append(d)
-        best: Optional[tuple[int, int]] = None
-        for i in by_line.get(line, ()):
-            s, e, _ = mentions[i]
-            gap = d.start - e if d.start >= e else s - d.end
-            if gap >= 0 and gap <= _DATE_REACH and (best is None or gap < best[0]):
-                best = (gap, i)
-        if best is not None:
-            claimed.setdefault(best[1], []).append((best[0], d))
-    out: list[Optional[dt.date]] = []
-    for i, (s, e, is_therapy) in enumerate(mentions):
-        mine = claimed.get(i)
-        if mine:
-            pick = max(mine, key=lambda gd: gd[1].attrs["iso"]) if is_therapy else min(mine, key=lambda gd: gd[0])
-            out.append(_iso(pick[1]))
-            continue
-        before = [d for d in dates_by_line.get(line_of(s), ()) if d.end <= s and _heads_its_line(text, d)]
-        if before:
-            out.append(_iso(before[-1]))
-            continue
-        title = sections.title_span(s) if sections and not is_therapy else None
-        in_title = [d for d in dates if title and title[0] <= d.start and d.end <= title[1] + 40
-                    and line_of(d.start) == line_of(title[0])] if title else []
-        out.append(_iso(in_title[0]) if in_title else None)
-    return out
-
-
-def _heads_its_line(text: str, date: Found) -> bool:
-    """A date that labels what follows on its line: near the line start ('BM 04/22/25: 38% blasts, CD5 92%',
-    '- 07/15/2024-02/28/2025: duvelisib') or followed by a colon ('TTE 05/02/2025: LVEF 60%'). A date in the
-    middle of a sentence ('CD5 97% by flow (03/31/2025), ... declined to ECOG 3') belongs to its neighbour only."""
-    line_start = text.rfind("\n", 0, date.start) + 1
-    return date.start - line_start <= 30 or bool(re.match(r"\s*\)?\s*:", text[date.end:date.end + 4]))
-
-
-def _iso(found: Found) -> dt.date:
-    return dt.date.fromisoformat(found.attrs["iso"])
-
-
-_NEWLINE = re.compile("\n")
-
-
-class _LineIndex:
-    """Line number of a character offset (bisect over the newline offsets, found by one regex pass)."""
-
-    def __init__(self, text: str) -> None:
-        self._breaks = [m.start() for m in _NEWLINE.finditer(text)]
-
-    def __call__(self, char: int) -> int:
-        return bisect.bisect_left(self._breaks, char)

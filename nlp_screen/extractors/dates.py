@@ -13,9 +13,10 @@ _MONTH_WORD = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|Ju
 
 _ISO_HINT = re.compile(r"\d{4}-\d\d")
 _ISO = re.compile(r"(?<![\d/])(\d{4})-(\d{2})(?:-(\d{2}))?(?![\d/])")
-_SLASH = re.compile(r"(?<![\w/.-])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
-_MONTH_YEAR_NUM = re.compile(r"(?<![\w/.-])(\d{1,2})/(\d{4})(?![\d/])")
-_MONTH_DAY = re.compile(r"(?<![\w/.+-])(\d{1,2})/(\d{1,2})(?![\d/%])(?!\s*(?:Ab|Ag|MUD|HLA|match|antigen|antibody|tab|dose))", re.I)
+# A date may follow a hyphen only as the end of a range ('07/15/2024-02/28/2025'), never after a word ('HIV-1/2').
+_SLASH = re.compile(r"(?<![\w/.])(?<![A-Za-z]-)(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
+_MONTH_YEAR_NUM = re.compile(r"(?<![\w/.])(?<![A-Za-z]-)(\d{1,2})/(\d{4})(?![\d/])")
+_MONTH_DAY = re.compile(r"(?<![\w/.+])(?<![A-Za-z]-)(\d{1,2})/(\d{1,2})(?![\d/%])(?!\s*(?:Ab|Ag|MUD|HLA|match|antigen|antibody|tab|dose))", re.I)
 _WORDY = re.compile(rf"\b({_MONTH_WORD})\s+(?:(\d{{1,2}}),?\s+)?(\d{{4}})\b", re.I)
 _YEAR = re.compile(r"(?<![\w/.,-])((?:19[5-9]|20[0-4])\d)(?![\w/%]|-\d|\.\d|,\d)")
 _AGO = re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month|year)s?\s+ago\b", re.I)

@@ -1,0 +1,88 @@
+"""Mentions placed in time: the date written beside each mention of a note (positions in, dates out)."""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from typing import Optional, Protocol
+
+from .extractors import Found
+
+# How far (characters, same line) a date may stand from a mention and still be "written beside" it.
+_DATE_REACH = 60
+
+
+class SectionTitles(Protocol):
+    def title_span(self, char: int) -> Optional[tuple[int, int]]: ...
+
+
+def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[Found],
+                 sections: Optional[SectionTitles] = None) -> list[Optional[dt.date]]:
+    """The date written beside each mention (start, end, is_therapy), or None.
+
+    Each date on a line is claimed by the mention nearest to it on that line ("LVEF 40% (03/2023) -> 58% on TTE
+    01/09/2025" gives 40% the 2023 date and 58% the 2025 one). A mention that claimed a date takes the nearest it
+    claimed (a therapy takes the latest: '07/15/2024-02/28/2025: duvelisib' ended 02/28/2025); one that claimed none
+    takes the closest date before it on its line that labels the line ('BM 04/22/25: 38% blasts, CD5 92%'), else
+    (not for therapies) a date on its section's title line ('LABS (05/09/2025)').
+    """
+    if not dates:
+        return [None] * len(mentions)
+    line_of = LineIndex(text)
+    by_line: dict[int, list[int]] = {}
+    for i, (s, _, _) in enumerate(mentions):
+        by_line.setdefault(line_of(s), []).append(i)
+    claimed: dict[int, list[tuple[int, Found]]] = {}
+    dates_by_line: dict[int, list[Found]] = {}
+    for d in dates:
+        line = line_of(d.start)
+        dates_by_line.setdefault(line, []).append(d)
+        best: Optional[tuple[int, int]] = None
+        for i in by_line.get(line, ()):
+            s, e, _ = mentions[i]
+            gap = d.start - e if d.start >= e else s - d.end
+            if gap >= 0 and gap <= _DATE_REACH and (best is None or gap < best[0]):
+                best = (gap, i)
+        if best is not None:
+            claimed.setdefault(best[1], []).append((best[0], d))
+    out: list[Optional[dt.date]] = []
+    for i, (s, e, is_therapy) in enumerate(mentions):
+        mine = claimed.get(i)
+        if mine:
+            pick = max(mine, key=lambda gd: gd[1].attrs["iso"]) if is_therapy else min(mine, key=lambda gd: gd[0])
+            out.append(_iso(pick[1]))
+            continue
+        before = [d for d in dates_by_line.get(line_of(s), ()) if d.end <= s and _heads_its_line(text, d)]
+        if before:
+            out.append(_iso(before[-1]))
+            continue
+        title = sections.title_span(s) if sections and not is_therapy else None
+        in_title = [d for d in dates if title and title[0] <= d.start and d.end <= title[1] + 40
+                    and line_of(d.start) == line_of(title[0])] if title else []
+        out.append(_iso(in_title[0]) if in_title else None)
+    return out
+
+
+def _heads_its_line(text: str, date: Found) -> bool:
+    """A date that labels what follows on its line: near the line start ('BM 04/22/25: 38% blasts, CD5 92%',
+    '- 07/15/2024-02/28/2025: duvelisib') or followed by a colon ('TTE 05/02/2025: LVEF 60%'). A date in the
+    middle of a sentence ('CD5 97% by flow (03/31/2025), ... declined to ECOG 3') belongs to its neighbour only."""
+    line_start = text.rfind("\n", 0, date.start) + 1
+    return date.start - line_start <= 30 or bool(re.match(r"\s*\)?\s*:", text[date.end:date.end + 4]))
+
+
+def _iso(found: Found) -> dt.date:
+    return dt.date.fromisoformat(found.attrs["iso"])
+
+
+_NEWLINE = re.compile("\n")
+
+
+class LineIndex:
+    """Line number of a character offset (bisect over the newline offsets, found by one regex pass)."""
+
+    def __init__(self, text: str) -> None:
+        self._breaks = [m.start() for m in _NEWLINE.finditer(text)]
+
+    def __call__(self, char: int) -> int:
+        return bisect.bisect_left(self._breaks, char)

@@ -1,0 +1,31 @@
+"""A mention takes the date written beside it: its own, its line's label, or its section title's; else none."""
+import datetime as dt
+
+import pytest
+
+from nlp_screen.models import Note
+
+NOTE_DATE = dt.date(2025, 5, 12)
+CASES = [
+    # text, kind, evidence text, expected date (None: the note's date applies)
+    ("LVEF 40% (03/2023) -> 58% on TTE 01/09/2025.", "lvef", "LVEF 40%", dt.date(2023, 3, 1)),
+    ("LVEF 40% (03/2023) -> 58% on TTE 01/09/2025.", "lvef", "58%", dt.date(2025, 1, 9)),
+    ("BM 04/22/25: 38% blasts, CD5 92% bright, CD7 98% bright", "cd5", "CD5 92% bright", dt.date(2025, 4, 22)),
+    ("TTE 05/02/2025: LVEF 60-65%, normal RV.", "lvef", "LVEF 60-65%", dt.date(2025, 5, 2)),
+    ("- 07/15/2024-02/28/2025: duvelisib 75 mg BID; d/c'd for progression", "therapy", "duvelisib", dt.date(2025, 2, 28)),
+    ("LABS (05/09/2025)\nCr 0.84 mg/dL (0.70-1.30)", "lab", "Cr 0.84 mg/dL", dt.date(2025, 5, 9)),
+    ("Relapsed T-ALL, CD5 97% by flow (03/31/2025), measurable nodes; performance status has declined to ECOG 3.",
+     "ecog", "ECOG 3", None),
+    ("Ischemic stroke (L MCA) 2019, no residual deficits", "condition", "Ischemic stroke", dt.date(2019, 1, 1)),
+    ("Neutropenic fever 2 weeks ago, resolved.", "condition", "Neutropenic fever", dt.date(2025, 4, 28)),
+    ("ECOG 1", "ecog", "ECOG 1", None),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "span", "expected"), CASES, ids=[f"{c[2]} in {c[0][:40]}" for c in CASES])
+def test_a_mention_takes_the_date_written_beside_it(extractor, text, kind, span, expected):
+    facts = extractor(Note(patient_id="P", note_id="N", note_date=NOTE_DATE, text=text))
+    found = [m for m in facts.mentions if m.kind == kind and m.evidence.text == span]
+    assert found, [(m.kind, m.evidence.text) for m in facts.mentions]
+    assert found[0].date == expected
+    assert found[0].when == (expected or NOTE_DATE)
