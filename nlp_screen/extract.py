@@ -93,12 +93,30 @@ def read_note_facts(doc: Doc, note: Note, vocabulary: dict, section_context: dic
         mention = _mention(span, found, note, text, sections, date, vocabulary, section_context, line_of(span.start_char))
         if mention is not None:
             mentions.append(mention)
+    mentions = _attach_stages(mentions, line_of)
     for found in dates:
         mentions.append(Mention(kind="date", label=found.label, attrs=dict(found.attrs),
                                 section=sections.category_at_char(found.start),
                                 evidence=_evidence(note, text, found.start, found.end, sections.category_at_char(found.start))))
     return NoteFacts(patient_id=note.patient_id, note_id=note.note_id, note_type=note.note_type,
                      note_date=note.note_date, mentions=mentions)
+
+
+def _attach_stages(mentions: list[Mention], line_of) -> list[Mention]:
+    """A stage belongs to the diagnosis nearest it on its line: 'colon cancer, stage IIA, resected' is not the
+    MF/SS stage (attrs other_disease)."""
+    diagnoses = [m for m in mentions if m.kind == "diagnosis" and not m.attrs.get("generic")]
+    out = []
+    for m in mentions:
+        if m.kind == "stage":
+            line = line_of(m.evidence.start)
+            near = [d for d in diagnoses if line_of(d.evidence.start) == line]
+            if near:
+                nearest = min(near, key=lambda d: abs(d.evidence.start - m.evidence.start))
+                if nearest.label == "OTHER":
+                    m = m.model_copy(update={"attrs": {**m.attrs, "other_disease": True}})
+        out.append(m)
+    return out
 
 
 def _is_therapy(span: Span) -> bool:

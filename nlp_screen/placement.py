@@ -10,6 +10,9 @@ from .extractors import Found
 
 # How far (characters, same line) a date may stand from a mention and still be "written beside" it.
 _DATE_REACH = 60
+# How far a date heading a line reaches into it: a list item or table row, not a dictated paragraph that
+# starts with the visit date.
+_HEADING_REACH = 150
 
 
 class SectionTitles(Protocol):
@@ -52,7 +55,8 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
             pick = max(mine, key=lambda gd: gd[1].attrs["iso"]) if is_therapy else min(mine, key=lambda gd: gd[0])
             out.append(_iso(pick[1]))
             continue
-        before = [d for d in dates_by_line.get(line_of(s), ()) if d.end <= s and _heads_its_line(text, d)]
+        before = [d for d in dates_by_line.get(line_of(s), ()) if d.end <= s and s - d.end <= _HEADING_REACH
+                  and _heads_its_line(text, d)]
         if before:
             out.append(_iso(before[-1]))
             continue

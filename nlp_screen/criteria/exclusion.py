@@ -134,13 +134,13 @@ def exc_active_infection(f: PatientFacts, p: Protocol) -> object:
 
 
 def _windowed_events(cid: str, f: PatientFacts, labels: tuple[str, ...], window: int, what: str,
-                     absent_ok: Iterable[Mention] = ()) -> object:
+                     absent_ok: Iterable[Mention] = (), dated_only: bool = False) -> object:
     ms = f.of("condition", *labels)
     inside, outside = [], []
     for m in ms:
         if not is_affirmed(m):
             continue
-        d = _event_date(m)
+        d = m.date if dated_only else _event_date(m)
         if d is not None and _within(f, d, window):
             inside.append(m)
         elif d is not None or m.historical or m.attrs.get("course") == "resolved":
@@ -351,7 +351,10 @@ def exc_prior_malignancy(f: PatientFacts, p: Protocol) -> object:
 
 
 def exc_live_vaccine(f: PatientFacts, p: Protocol) -> object:
-    return _windowed_events("exc_live_vaccine", f, ("LIVE_VACCINE",), p.v("live_vaccine_window_days"), "Live vaccine")
+    # a vaccine named without a date ('MMR and varicella vaccines are deferred ... have not been given') is no
+    # evidence that one was given in the last 4 weeks: only a dated one decides
+    return _windowed_events("exc_live_vaccine", f, ("LIVE_VACCINE",), p.v("live_vaccine_window_days"), "Live vaccine",
+                            dated_only=True)
 
 
 def exc_pregnancy(f: PatientFacts, p: Protocol) -> object:

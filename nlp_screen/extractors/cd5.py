@@ -20,6 +20,8 @@ _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%")
 _TABLE_NUMBER = re.compile(r"^\s{2,}(\d{1,3})(?=\s|$)")
 _LIST_AFTER = re.compile(r"^(?:\s*(?:,|and|&|/|or)\s*[cs]?CD\d+[a-z]?)+")
 _SIGN = re.compile(r"^\s?([+\-−])(?![\w])|^([+\-−])(?=\s|\(|,|$)|^-(negative|positive)|^\s*\(([+\-−])\)", re.I)
+# 'CD5 positive on 98% of T cells': the percent is of all T cells, not of an abnormal population
+_OF_ALL_T_CELLS = re.compile(r"\bof\s+(?:all\s+|the\s+)?(?:normal\s+|residual\s+|background\s+|mature\s+)?(?:T[- ]cells|T[- ]lymphocytes|lymphocytes)\b", re.I)
 _NON_TUMOR_START = re.compile(r"^\W*(?:expression\s+)?(?:on|in)\s+(?:the\s+)?(?:residual\s+)?(?:normal|reactive|background)\b", re.I)
 
 
@@ -57,7 +59,8 @@ def read_cd5_result(text: str, start: int, end: int, rx: dict[str, re.Pattern]) 
     """Read the CD5 result whose marker is text[start:end]; None when the mention is not a tumour result."""
     own, own_end = _own_window(text, end)
     before = clause_before(text, start)
-    if rx["not_result"].search(own[:60]) or rx["non_tumor"].search(before) or _NON_TUMOR_START.match(own):
+    if (rx["not_result"].search(own[:60]) or rx["non_tumor"].search(before) or _NON_TUMOR_START.match(own)
+            or _OF_ALL_T_CELLS.search(own)):
         return None
     span_start, span_end = start, end
     expression = _sign_expression(own) or _word_expression(own, rx)

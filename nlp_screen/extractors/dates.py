@@ -18,6 +18,7 @@ _SLASH = re.compile(r"(?<![\w/.])(?<![A-Za-z]-)(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})
 _MONTH_YEAR_NUM = re.compile(r"(?<![\w/.])(?<![A-Za-z]-)(\d{1,2})/(\d{4})(?![\d/])")
 _MONTH_DAY = re.compile(r"(?<![\w/.+])(?<![A-Za-z]-)(\d{1,2})/(\d{1,2})(?![\d/%])(?!\s*(?:Ab|Ag|MUD|HLA|match|antigen|antibody|tab|dose))", re.I)
 _WORDY = re.compile(rf"\b({_MONTH_WORD})\s+(?:(\d{{1,2}}),?\s+)?(\d{{4}})\b", re.I)
+_MONTH_ONLY = re.compile(r"\b(?:in|on|since|from|until|till|of|during|last|early|late|mid|mid-|by)\s+((?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?)(?!\s*\d)\b")
 _YEAR = re.compile(r"(?<![\w/.,-])((?:19[5-9]|20[0-4])\d)(?![\w/%]|-\d|\.\d|,\d)")
 _AGO = re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month|year)s?\s+ago\b", re.I)
 _WORD_NUM = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -29,11 +30,14 @@ def find_dates(text: str, vocab: Vocabulary, note_date: Optional[dt.date] = None
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
 
-    def add(m: re.Match, date: Optional[dt.date], precision: str) -> None:
-        if date is None or any(s < m.end() and m.start() < e for s, e in taken):
+    def add_span(start: int, end: int, date: Optional[dt.date], precision: str) -> None:
+        if date is None or any(s < end and start < e for s, e in taken):
             return
-        taken.append((m.start(), m.end()))
-        found.append(Found(m.start(), m.end(), "date", precision, attrs={"iso": date.isoformat(), "precision": precision}))
+        taken.append((start, end))
+        found.append(Found(start, end, "date", precision, attrs={"iso": date.isoformat(), "precision": precision}))
+
+    def add(m: re.Match, date: Optional[dt.date], precision: str) -> None:
+        add_span(m.start(), m.end(), date, precision)
 
     # Cheap substring tests first: each regex pass costs ~0.1 ms on a 4 KB note, most notes lack most forms.
     lower = text.lower()
@@ -54,6 +58,9 @@ def find_dates(text: str, vocab: Vocabulary, note_date: Optional[dt.date] = None
         if has_slash:
             for m in _MONTH_DAY.finditer(text):
                 add(m, _infer_year(int(m[1]), int(m[2]), note_date), "day")
+        if any(month in lower for month in _MONTHS):
+            for m in _MONTH_ONLY.finditer(text):
+                add_span(m.start(1), m.end(1), _month_before(_MONTHS[m[1][:3].lower()], note_date), "month")
         if "ago" in lower:
             for m in _AGO.finditer(text):
                 add(m, _ago(m, note_date), "relative")
@@ -87,6 +94,12 @@ def _infer_year(m: int, d: int, note_date: dt.date) -> Optional[dt.date]:
     if date > note_date + dt.timedelta(days=60):
         date = _safe(note_date.year - 1, m, d)
     return date
+
+
+def _month_before(month: int, note_date: dt.date) -> dt.date:
+    """'in February' written in a December note is that February; in a January note, last year's."""
+    year = note_date.year if month <= note_date.month else note_date.year - 1
+    return dt.date(year, month, 1)
 
 
 def _ago(m: re.Match, note_date: dt.date) -> dt.date:

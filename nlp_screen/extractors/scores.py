@@ -18,8 +18,8 @@ def find_ecog(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
            for m in _ECOG.finditer(text) if not _is_protocol_range(text, m)]
     table = vocab["ecog"]["kps_to_ecog"]
     for m in _KPS.finditer(text):
-        # "KPS 80% (ECOG 1)": the ECOG written beside it is the value; the conversion is only for KPS alone.
-        if any(abs(f.start - m.end()) < 12 for f in out):
+        # "KPS 80% (ECOG 1)", "ECOG 2, Karnofsky 70%": the ECOG written beside it is the value; KPS alone is converted.
+        if any(f.start - 30 < m.end() and m.start() < f.end + 30 for f in out):
             continue
         out.append(Found(m.start(), m.end(), "ecog", "ECOG", value=float(table[m[1]]),
                          attrs={"converted_from_kps": int(m[1])}))
