@@ -18,11 +18,12 @@ from spacy.tokens import Doc, Span
 from .components.context import context_cues
 from .extractors import Found, load_vocabulary
 from .extractors.readers import (is_localized_prostate, read_course, read_nyha_class, read_test_result,
-                                 read_therapy_course)
+                                 read_therapy_course, skin_site)
 from .models import Evidence, Mention, Note, NoteFacts
 from .pipeline import SPAN_GROUP, build_nlp, default_patterns_dir
 from .placement import LineIndex, assign_dates
 
+_MEASURED_KINDS = {"ecog", "lab", "spo2", "age", "blasts", "lesion", "stage"}
 _CSF_NOTE = re.compile(r"\bCSF\b|cerebrospinal|lumbar puncture|\bLP\b|cytospin", re.I)
 _SPAN_FLAG_ATTRS = {"negated": "is_negated", "historical": "is_historical", "hypothetical": "is_hypothetical",
                     "family": "is_family", "uncertain": "is_uncertain"}
@@ -93,7 +94,7 @@ def read_note_facts(doc: Doc, note: Note, vocabulary: dict, section_context: dic
         mention = _mention(span, found, note, text, sections, date, vocabulary, section_context, line_of(span.start_char))
         if mention is not None:
             mentions.append(mention)
-    mentions = _attach_stages(mentions, line_of)
+    mentions = _join_therapies(_attach_stages(mentions, line_of), text, line_of)
     for found in dates:
         mentions.append(Mention(kind="date", label=found.label, attrs=dict(found.attrs),
                                 section=sections.category_at_char(found.start),
@@ -115,6 +116,24 @@ def _attach_stages(mentions: list[Mention], line_of) -> list[Mention]:
                 nearest = min(near, key=lambda d: abs(d.evidence.start - m.evidence.start))
                 if nearest.label == "OTHER":
                     m = m.model_copy(update={"attrs": {**m.attrs, "other_disease": True}})
+        out.append(m)
+    return out
+
+
+_JOINER = re.compile(r"[\s,]*(?:\+|/|-|&|and|plus|with)?[\s,]*", re.I)
+
+
+def _join_therapies(mentions: list[Mention], text: str, line_of) -> list[Mention]:
+    """Mark a therapy written as part of a combination with the one before it ('nelarabine + cyclophosphamide',
+    'refractory to alemtuzumab and bendamustine'), so that lines of therapy count 'A 2023, then B 2024' as two."""
+    out, previous = [], None
+    for m in mentions:
+        if m.kind == "therapy":
+            joined = (previous is not None and line_of(previous.evidence.start) == line_of(m.evidence.start)
+                      and _JOINER.fullmatch(text[previous.evidence.end:m.evidence.start]) is not None)
+            if joined:
+                m = m.model_copy(update={"attrs": {**m.attrs, "joined": True}})
+            previous = m
         out.append(m)
     return out
 
@@ -148,6 +167,10 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
         fields["attrs"]["method"] = _cd5_method(section, note.note_type, vocabulary)
     flags = {flag: bool(getattr(span._, attr, False)) for flag, attr in _SPAN_FLAG_ATTRS.items()}
     cues = context_cues(span)
+    if kind in _MEASURED_KINDS and flags["negated"]:
+        # a number is not negated by a list's 'no' ('in no distress, temperature 36.7, oxygen saturation 94%')
+        flags["negated"] = False
+        cues.pop("negated", None)
     _apply_test_result(fields["attrs"], flags, cues)
     for flag in section_flags(section_context, section, kind, label):
         if flag == "ignore":
@@ -193,9 +216,11 @@ def _read_after(kind: str, label: str, span: Span, text: str, attrs: dict, vocab
         attrs["course"] = read_course(text, span.start_char, span.end_char, vocabulary)
     elif kind == "therapy":
         attrs.update(read_therapy_course(text, span.start_char, span.end_char))
-    elif kind == "diagnosis" and "prostat" in span.text.lower() and not attrs.get("exception"):
-        if is_localized_prostate(text, span.start_char, span.end_char, vocabulary):
+    elif kind == "diagnosis" and not attrs.get("exception"):
+        if "prostat" in span.text.lower() and is_localized_prostate(text, span.start_char, span.end_char, vocabulary):
             attrs["exception"] = "prostate_localized"
+        elif attrs.get("squamous") and skin_site(text, span.start_char, span.end_char, vocabulary):
+            attrs["exception"] = "skin_bcc_scc"
 
 
 def _cd5_method(section: Optional[str], note_type: Optional[str], vocabulary: dict) -> Optional[str]:

@@ -26,8 +26,9 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
     Each date on a line is claimed by the mention nearest to it on that line ("LVEF 40% (03/2023) -> 58% on TTE
     01/09/2025" gives 40% the 2023 date and 58% the 2025 one). A mention that claimed a date takes the nearest it
     claimed (a therapy takes the latest: '07/15/2024-02/28/2025: duvelisib' ended 02/28/2025); one that claimed none
-    takes the closest date before it on its line that labels the line ('BM 04/22/25: 38% blasts, CD5 92%'), else
-    (not for therapies) a date on its section's title line ('LABS (05/09/2025)').
+    takes, unless it is a therapy, the closest date before it that labels its line ('BM 04/22/25: 38% blasts,
+    CD5 92%'), else a date on its section's title line ('LABS (05/09/2025)'). A therapy's date must be its own:
+    a visit date heading a dictated paragraph is not when CHOP was given.
     """
     if not dates:
         return [None] * len(mentions)
@@ -56,7 +57,7 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
             out.append(_iso(pick[1]))
             continue
         before = [d for d in dates_by_line.get(line_of(s), ()) if d.end <= s and s - d.end <= _HEADING_REACH
-                  and _heads_its_line(text, d)]
+                  and _heads_its_line(text, d)] if not is_therapy else []
         if before:
             out.append(_iso(before[-1]))
             continue

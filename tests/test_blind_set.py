@@ -1,4 +1,4 @@
-"""An independent labelled set (tests/cases/blind_set/, written from the contract without reading the code):
+"""Independent labelled sets (tests/cases/blind_set*/, written from the contract without reading the code):
 every verdict and every `fail` matches its gold label."""
 import json
 from collections import defaultdict
@@ -9,13 +9,14 @@ import pytest
 from nlp_screen.criteria import evaluate_patient
 from nlp_screen.models import Note
 
-BLIND = Path(__file__).resolve().parent / "cases" / "blind_set"
-GOLD = {row["patient_id"]: row for row in map(json.loads, (BLIND / "gold.jsonl").open(encoding="utf-8"))}
+SETS = sorted((Path(__file__).resolve().parent / "cases").glob("blind_set*"))
+GOLD = {row["patient_id"]: row for folder in SETS
+        for row in map(json.loads, (folder / "gold.jsonl").open(encoding="utf-8"))}
 
 
 @pytest.fixture(scope="module")
 def screened(extractor):
-    notes = [Note(**json.loads(line)) for line in (BLIND / "notes.jsonl").open(encoding="utf-8")]
+    notes = [Note(**json.loads(line)) for folder in SETS for line in (folder / "notes.jsonl").open(encoding="utf-8")]
     by_patient = defaultdict(list)
     for facts in extractor.pipe(notes):
         by_patient[facts.patient_id].append(facts)

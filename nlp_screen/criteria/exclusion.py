@@ -109,7 +109,7 @@ def exc_recent_anticancer_therapy(f: PatientFacts, p: Protocol) -> object:
         if not _within(f, m.date, window):
             return passed("exc_recent_anticancer_therapy", EXC, f"Last therapy on {m.date.isoformat()}, "
                           f"{(f.as_of - m.date).days} days before {f.as_of.isoformat()} ({quote(m)}).", m)
-    none_given = f.of("therapy", *RECENT_THERAPY, where=is_absent)
+    none_given = f.of("therapy", *RECENT_THERAPY, where=is_absent) + f.of("disease_status", "NO_THERAPY_SINCE", where=is_affirmed)
     if none_given:
         return passed("exc_recent_anticancer_therapy", EXC, f"No recent anticancer therapy ({quote(none_given[-1])}).", none_given[-1])
     return unknown("exc_recent_anticancer_therapy", EXC, "The date of the last anticancer therapy is not documented.")
@@ -173,8 +173,10 @@ def exc_viral_infection(f: PatientFacts, p: Protocol) -> object:
         ms = f.of("condition", *labels)
         latest: dict[str, Mention] = {}
         for m in sorted(ms, key=f.recency_key):
-            state = test_result(m) if m.attrs.get("test") else ("positive" if is_affirmed(m) and not m.historical else
-                                                             "negative" if is_absent(m) else None)
+            # a test's written result decides; without one, 'negative for HIV, hepatitis B ...' (a negation that
+            # covers the list) still documents a negative test
+            state = ((test_result(m) or ("negative" if is_absent(m) else None)) if m.attrs.get("test") else
+                     "positive" if is_affirmed(m) else "negative" if is_absent(m) else None)
             if state:
                 key = "TB_DISEASE" if m.label == "TB" and not m.attrs.get("test") else m.label
                 latest[key] = m.model_copy(update={"attrs": {**m.attrs, "state": state}})
@@ -221,7 +223,7 @@ def _viral_part_status(part: str, s: dict[str, str]) -> Optional[str]:
         # the protocol excludes active tuberculosis: a positive IGRA/PPD alone is latent infection, to review
         if s.get("TB_DISEASE") == "positive":
             return "positive"
-        if s.get("TB") == "positive":
+        if s.get("TB") == "positive" and s.get("TB_DISEASE") != "negative":  # 'latent TB treated; no active TB'
             return "needs_dna"
         return "negative" if "negative" in s.values() else None
     values = set(s.values())

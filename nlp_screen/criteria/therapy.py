@@ -42,26 +42,29 @@ def systemic_therapies(f: PatientFacts) -> list[Mention]:
 def count_lines_of_therapy(f: PatientFacts, therapies: list[Mention]) -> int:
     """Distinct lines of systemic therapy in the history.
 
-    On one line of text, named regimens are lines of their own and bare agents beside a regimen are its parts
-    ('GDP (gemcitabine, cisplatin)'); agents alone on a line form one combination ('nelarabine + cyclophosphamide
-    + etoposide'). Across notes a regimen is counted once, and a combination that only restates others
-    ('refractory to alemtuzumab and bendamustine') adds nothing. Generic 'chemotherapy' counts only when nothing
-    more specific is named.
+    On one line of text, named regimens are lines of their own and agents beside a regimen are its parts
+    ('GDP (gemcitabine, cisplatin)'); agents without a regimen form one combination per run written together
+    ('nelarabine + cyclophosphamide + etoposide'), so 'mogamulizumab 2023 (progression), then romidepsin 2024' is
+    two. Across notes a regimen is
+    counted once, and a combination that only restates others ('refractory to alemtuzumab and bendamustine') adds
+    nothing. Generic 'chemotherapy' counts only when nothing more specific is named.
     """
     by_line: dict[tuple[str, int], list[Mention]] = {}
     for m in therapies:
-        if (m.name or "") in NOT_A_LINE:
+        if (m.name or "") in NOT_A_LINE or m.attrs.get("maintenance"):
             continue
         by_line.setdefault((m.evidence.note_id, m.attrs.get("line", -1)), []).append(m)
     regimens: set[str] = set()
     combos: list[frozenset[str]] = []
     for group in by_line.values():
-        names = {m.name for m in group if m.name != "chemotherapy"}
         line_regimens = {m.name for m in group if m.attrs.get("level") == "regimen" and m.name != "chemotherapy"}
         regimens |= line_regimens
-        agents = names - line_regimens
-        if agents and not line_regimens:
-            combos.append(frozenset(agents))
+        if line_regimens:
+            continue  # agents beside a named regimen are its parts or its maintenance
+        for run in _joined_runs(sorted(group, key=lambda m: m.evidence.start)):
+            agents = {m.name for m in run if m.name != "chemotherapy"}
+            if agents:
+                combos.append(frozenset(agents))
     kept: list[frozenset[str]] = []
     for combo in sorted(set(combos), key=len):
         covered = frozenset().union(*kept) if kept else frozenset()
@@ -71,3 +74,13 @@ def count_lines_of_therapy(f: PatientFacts, therapies: list[Mention]) -> int:
     if lines == 0 and any(m.name == "chemotherapy" for m in therapies):
         return 1
     return lines
+
+
+def _joined_runs(mentions: list[Mention]) -> list[list[Mention]]:
+    runs: list[list[Mention]] = []
+    for m in mentions:
+        if runs and m.attrs.get("joined"):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return runs

@@ -29,7 +29,7 @@ GATES: dict = {
     find_mrd: re.compile(r"mrd"),
     find_lesions: re.compile(r"\d\s*(?:cm|mm)\b"),
     find_stages: re.compile(r"stage"),
-    find_status_phrases: re.compile(r"relaps|recurren|\bline|regimen|induction|\blast\b"),
+    find_status_phrases: re.compile(r"relaps|recurren|\bline|regimen|induction|\blast\b|\bno\s"),
 }
 
 

@@ -117,6 +117,10 @@ _RELAPSE_AFTER_CR = re.compile(
 _LAST_THERAPY = re.compile(
     r"\blast\s+(?:dose|treatment|therapy|chemo(?:therapy)?|cycle|infusion|systemic\s+therapy|anti-?cancer\s+therapy|"
     r"lymphoma-directed\s+therapy|leukemia-directed\s+therapy)\b", re.I)
+# the span leaves out 'no' so that ConText still reads it as the negation of the therapy word
+_NO_THERAPY_SINCE = re.compile(
+    r"\bno\s+((?:\w+\s+){0,2}?(?:therapy|treatment|tx|chemo(?:therapy)?|anti-?cancer\s+therapy)\s+(?:has\s+been\s+|was\s+)?"
+    r"(?:given\s+)?(?:since|after|following))\b", re.I)
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
@@ -135,6 +139,8 @@ def find_status_phrases(text: str, vocab: Vocabulary, note_date=None) -> list[Fo
     if relapse:
         for m in _RELAPSE_AFTER_CR.finditer(text):
             out.append(Found(m.start(), m.end(), "disease_status", "RELAPSE_AFTER_CR", value=float(m[1]), unit="months"))
+    if "since" in lower or "after" in lower or "following" in lower:
+        out += [Found(m.start(1), m.end(1), "disease_status", "NO_THERAPY_SINCE") for m in _NO_THERAPY_SINCE.finditer(text)]
     if "last" in lower:
         out += [Found(m.start(), m.end(), "disease_status", "LAST_THERAPY") for m in _LAST_THERAPY.finditer(text)]
     for m in (_INDUCTION.finditer(text) if "induction" in lower else ()):

@@ -47,9 +47,11 @@ def read_nyha_class(text: str, end: int, vocab: Vocabulary) -> Optional[int]:
 
 
 def read_course(text: str, start: int, end: int, vocab: Vocabulary) -> Optional[str]:
-    """'resolved' / 'controlled' / 'active' from the words in the mention's clause (nearest cue wins)."""
+    """'resolved' / 'controlled' / 'active' from the words around the mention: its clause before, the rest of its
+    line after ('Rheumatoid arthritis | dx 2015; in remission') -- the nearest cue wins."""
     rx = compiled(vocab, "course", lambda: {k: words_regex(vocab["course"][k]) for k in ("resolved", "controlled", "active")})
-    before, after = clause_before(text, start, 60), clause_after(text, end, 90)
+    line_end = text.find("\n", end)
+    before, after = clause_before(text, start, 60), text[end:min(end + 120, len(text) if line_end == -1 else line_end)]
     best: tuple[int, Optional[str]] = (10**6, None)
     for kind in ("resolved", "controlled", "active"):
         for m in rx[kind].finditer(after):
@@ -75,10 +77,13 @@ def read_therapy_course(text: str, start: int, end: int) -> dict[str, bool]:
             # 'No prior CAR-T', 'no cellular therapy': a denial about the patient's history; 'no approved CAR-T for
             # T-cell disease' speaks of what exists, not of what the patient had
             "prior_wording": not _NOT_HISTORY.search(before[-40:] + after[:50]),
+            # '6-MP/MTX maintenance' belongs to the line it maintains
+            "maintenance": bool(_MAINTENANCE.search(before[-40:] + after[:40])),
             # 's/p CAR-NK', 'received CAR-NK cells 03/2024': wording that the therapy was given
             "given_wording": bool(_GIVEN.search(before[-40:]) or _GIVEN_AFTER.search(after[:40]))}
 
 
+_MAINTENANCE = re.compile(r"\bmaint(?:enance)?\b|\bPOMP\b", re.I)
 _GIVEN = re.compile(r"\b(?:received|s/p|status\s+post|after|following|infused|underwent|completed|treated\s+with|prior|previous|history\s+of|h/o|exposure\s+to)\b", re.I)
 _GIVEN_AFTER = re.compile(r"\b(?:infusion|infused|given|administered|received|completed)\b|\(\d{1,2}/\d{2,4}\)|\b\d{1,2}/\d{4}\b", re.I)
 
@@ -91,3 +96,9 @@ def is_localized_prostate(text: str, start: int, end: int, vocab: Vocabulary) ->
     'localized prostate cancer' exception."""
     rx = compiled(vocab, "localized_prostate", lambda: words_regex(vocab["localized_prostate"]["words"]))
     return bool(rx.search(clause_before(text, start, 40)) or rx.search(clause_after(text, end, 100)))
+
+
+def skin_site(text: str, start: int, end: int, vocab: Vocabulary) -> bool:
+    """'h/o SCC R forearm 2022, excised (Mohs)': a squamous cell carcinoma of the skin (an allowed exception)."""
+    rx = compiled(vocab, "skin_sites", lambda: words_regex(vocab["skin_sites"]["words"]))
+    return bool(rx.search(clause_before(text, start, 30)) or rx.search(clause_after(text, end, 80)))

@@ -9,7 +9,7 @@ from .base import Found, Vocabulary, clause_after, clause_before, compiled, word
 _ECOG = re.compile(
     r"(?<![\w])(?:ECOG(?:\s+(?:PS|performance\s+status))?|(?:WHO\s+)?performance\s+status|perf(?:\.|ormance)?\s+status|PS)"
     r"(?:\s*\((?:ECOG|WHO)\))?\s*(?:of|:|=|is|was|score)?\s*(?:ECOG\s*)?([0-4])(?:\s*(?:-|–|to)\s*([0-4]))?(?![\d%]|\.\d)", re.I)
-_KPS = re.compile(r"(?<![\w])(?:KPS|Karnofsky(?:\s+performance\s+(?:status|score))?)\s*(?:of|:|=|is|was|score)?\s*(100|[1-9]0)\s*%?", re.I)
+_KPS = re.compile(r"(?<![\w])(?:KPS|Karnofsky(?:\s+performance\s+(?:status|score))?)\s*(?:of|:|=|is|was|score|at|around|about|approximately|~)?\s*(100|[1-9]0)\s*%?", re.I)
 
 
 def find_ecog(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
@@ -108,7 +108,10 @@ def _spo2_regexes(v: dict) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 _AGE = re.compile(
     r"(?<![\w./-])(\d{1,3})\s*(?:-|\s)?\s*(?:yo|y/o|y\.o\.?|yr\s+old|yrs?\s+old|years?[- ]old|year[- ]old|-year-old)(?![\w])"
     r"(?:\s*,?\s*(M|F|male|female|man|woman|gentleman|lady)\b)?", re.I)
-_AGE_SEX_SHORT = re.compile(r"(?<![\w.])(\d{2})\s?([MF])(?=\s+(?:with|w/|who|s/p|presents|,)|,)")
+_AGE_SEX_SHORT = re.compile(r"(?<![\w.])(\d{2})\s?([MF])(?=\s+(?:with|w/|who|s/p|presents|,)|,)"
+                            r"|(?:^|(?<=\n)|(?<=:\s)|(?<=\.\s)|(?<=#\s))(\d{2})([MF])(?=\s+[A-Za-z])", re.M)
+# 'Re: Mrs Deborah ANSTRUTHER, 57 years' (letters)
+_AGE_AFTER_NAME = re.compile(r"\b(?:Mrs|Mr|Ms|Miss|Mx)\.?\s+[^\n,]{1,40},\s*(\d{1,3})\s*(?:years|yrs|y)\b")
 _AGE_FIELD = re.compile(r"(?<![\w])(?:Age|AGE)\s*:?\s*(\d{1,3})\b(?!\s*(?:%|y|mo|months|weeks))|\baged\s+(\d{1,3})\b")
 _SEX_FIELD = re.compile(r"(?<![\w])(?:Sex|SEX|Gender|GENDER)\s*:\s*(M|F|Male|Female|male|female|MALE|FEMALE)\b")
 _SEX = {"m": "male", "male": "male", "man": "male", "gentleman": "male",
@@ -125,8 +128,11 @@ def find_age_sex(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
             if m[2]:
                 out.append(Found(m.start(2), m.end(2), "sex", _SEX[m[2].lower()]))
     for m in _AGE_SEX_SHORT.finditer(text):
-        out.append(Found(m.start(), m.end(), "age", "AGE", value=float(m[1])))
-        out.append(Found(m.start(2), m.end(2), "sex", _SEX[m[2].lower()]))
+        g = 1 if m[1] else 3
+        out.append(Found(m.start(g), m.end(g + 1), "age", "AGE", value=float(m[g])))
+        out.append(Found(m.start(g + 1), m.end(g + 1), "sex", _SEX[m[g + 1].lower()]))
+    for m in _AGE_AFTER_NAME.finditer(text):
+        out.append(Found(m.start(1), m.end(), "age", "AGE", value=float(m[1])))
     lower = text.lower()
     if "age" in lower:
         for m in _AGE_FIELD.finditer(text):
