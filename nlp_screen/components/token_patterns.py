@@ -1,7 +1,7 @@
 """Token patterns -> matches, for the subset of spaCy's Matcher our rules use, looked up by their first token.
 
 spaCy's Matcher tries every pattern at every token (147 ConText patterns x ~900 tokens a note: measured ~1.2 ms
-of ConText's ~2 ms). Our patterns only use LOWER / ORTH / TEXT (a string or {"IN": [...]}), IS_SPACE, and the
+of ConText's ~2 ms). Our patterns only use LOWER / ORTH / TEXT (a string or {"IN": [...]}), IS_SPACE / IS_TITLE / LIKE_NUM, and the
 operators "?" and "*", so they can be indexed by the words they may start with: each token then costs one dict
 lookup. The results equal spaCy's Matcher's (tests/test_token_patterns.py compares the two on real notes);
 a pattern outside the subset is refused by `add` and stays with spaCy's Matcher.
@@ -9,11 +9,13 @@ a pattern outside the subset is refused by `add` and stays with spaCy's Matcher.
 from typing import Iterable, Optional
 
 import numpy as np
-from spacy.attrs import IS_SPACE, LOWER, ORTH
+from spacy.attrs import IS_SPACE, IS_TITLE, LIKE_NUM, LOWER, ORTH
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-_ATTRS = {"LOWER": 0, "ORTH": 1, "TEXT": 1, "IS_SPACE": 2}
+_ATTRS = {"LOWER": 0, "ORTH": 1, "TEXT": 1, "IS_SPACE": 2, "IS_TITLE": 3, "LIKE_NUM": 4}
+_BOOLEAN = (2, 3, 4)
+_COLUMNS = [LOWER, ORTH, IS_SPACE, IS_TITLE, LIKE_NUM]
 _OPS = (None, "?", "*")
 
 # One compiled token spec: (column of the token array, the values it accepts, op)
@@ -56,7 +58,7 @@ class SimplePatternMatcher:
             if op not in _OPS or len(attrs) != 1 or attrs[0] not in _ATTRS:
                 return None
             name, value = attrs[0], spec[attrs[0]]
-            if name == "IS_SPACE":
+            if _ATTRS[name] in _BOOLEAN:
                 if not isinstance(value, bool):
                     return None
                 values = frozenset({int(value)})
@@ -74,19 +76,19 @@ class SimplePatternMatcher:
             return []
         if self._first_arrays is None:
             self._first_arrays = [np.array(sorted(v for c, v in self._by_first if c == col), dtype=np.uint64)
-                                  for col in range(3)]
-        table = doc.to_array([LOWER, ORTH, IS_SPACE]).astype(np.uint64)
+                                  for col in range(len(_COLUMNS))]
+        table = doc.to_array(_COLUMNS).astype(np.uint64)
         # tokens a pattern may start at, found by numpy; only those reach the Python loop
         can_start = np.zeros(len(doc), dtype=bool)
-        for col in range(3):
-            if len(self._first_arrays[col]):
-                can_start |= np.isin(table[:, col], self._first_arrays[col])
-        columns = (table[:, 0].tolist(), table[:, 1].tolist(), table[:, 2].tolist())
+        for col, firsts in enumerate(self._first_arrays):
+            if len(firsts):
+                can_start |= np.isin(table[:, col], firsts)
+        columns = tuple(table[:, col].tolist() for col in range(len(_COLUMNS)))
         found: set[tuple[int, int, int]] = set()
         for start, end in ranges:
             for i in np.flatnonzero(can_start[start:end]).tolist():
                 i += start
-                for col in range(3):
+                for col in range(len(_COLUMNS)):
                     for index in self._by_first.get((col, columns[col][i]), ()):
                         key_hash, steps = self._patterns[index]
                         for stop in _ends(steps, 0, i, end, columns):

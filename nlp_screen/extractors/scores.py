@@ -108,8 +108,10 @@ def _spo2_regexes(v: dict) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 _AGE = re.compile(
     r"(?<![\w./-])(\d{1,3})\s*(?:-|\s)?\s*(?:yo|y/o|y\.o\.?|yr\s+old|yrs?\s+old|years?[- ]old|year[- ]old|-year-old)(?![\w])"
     r"(?:\s*,?\s*(M|F|male|female|man|woman|gentleman|lady)\b)?", re.I)
-_AGE_SEX_SHORT = re.compile(r"(?<![\w.])(\d{2})\s?([MF])(?=\s+(?:with|w/|who|s/p|presents|,)|,)"
-                            r"|(?:^|(?<=\n)|(?<=:\s)|(?<=\.\s)|(?<=#\s))(\d{2})([MF])(?=\s+[A-Za-z])", re.M)
+# '34M with T-ALL', '45F,', and at a line or sentence start '66M AITL' (checked in Python: one cheap regex pass)
+_AGE_SEX_SHORT = re.compile(r"(?<![\w.])(\d{2})\s?([MF])\b")
+_SHORT_FOLLOWS = re.compile(r"\s+(?:with|w/|who|s/p|presents)\b|,")
+_SHORT_STARTS = ("\n", ": ", ". ", "# ", "\t")
 # 'Re: Mrs Deborah ANSTRUTHER, 57 years' (letters)
 _AGE_AFTER_NAME = re.compile(r"\b(?:Mrs|Mr|Ms|Miss|Mx)\.?\s+[^\n,]{1,40},\s*(\d{1,3})\s*(?:years|yrs|y)\b")
 _AGE_FIELD = re.compile(r"(?<![\w])(?:Age|AGE)\s*:?\s*(\d{1,3})\b(?!\s*(?:%|y|mo|months|weeks))|\baged\s+(\d{1,3})\b")
@@ -128,9 +130,11 @@ def find_age_sex(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
             if m[2]:
                 out.append(Found(m.start(2), m.end(2), "sex", _SEX[m[2].lower()]))
     for m in _AGE_SEX_SHORT.finditer(text):
-        g = 1 if m[1] else 3
-        out.append(Found(m.start(g), m.end(g + 1), "age", "AGE", value=float(m[g])))
-        out.append(Found(m.start(g + 1), m.end(g + 1), "sex", _SEX[m[g + 1].lower()]))
+        follows = _SHORT_FOLLOWS.match(text, m.end())
+        starts = m.start() == 0 or text[max(0, m.start() - 2):m.start()].endswith(_SHORT_STARTS) or text[m.start() - 1] == "\n"
+        if follows or (starts and re.match(r"\s+[A-Za-z]", text[m.end():m.end() + 2])):
+            out.append(Found(m.start(), m.end(), "age", "AGE", value=float(m[1])))
+            out.append(Found(m.start(2), m.end(2), "sex", _SEX[m[2].lower()]))
     for m in _AGE_AFTER_NAME.finditer(text):
         out.append(Found(m.start(1), m.end(), "age", "AGE", value=float(m[1])))
     lower = text.lower()
