@@ -89,9 +89,10 @@ def read_note_facts(doc: Doc, note: Note, vocabulary: dict, section_context: dic
     mention_dates = assign_dates(text, [(s.start_char, s.end_char, _is_therapy(s)) for s in spans], dates, sections)
     line_of = LineIndex(text)
     mentions = []
-    for span, date in zip(spans, mention_dates):
+    for span, date_found in zip(spans, mention_dates):
         found = values.get((span.start_char, span.end_char, span.label_))
-        mention = _mention(span, found, note, text, sections, date, vocabulary, section_context, line_of(span.start_char))
+        mention = _mention(span, found, note, text, sections, date_found, vocabulary, section_context,
+                           line_of(span.start_char))
         if mention is not None:
             mentions.append(mention)
     mentions = _join_therapies(_attach_stages(mentions, line_of), text, line_of)
@@ -143,7 +144,7 @@ def _is_therapy(span: Span) -> bool:
 
 
 def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections: "SectionIndex",
-             date: Optional[dt.date], vocabulary: dict, section_context: dict, line: int) -> Optional[Mention]:
+             date_found: Optional[Found], vocabulary: dict, section_context: dict, line: int) -> Optional[Mention]:
     section = sections.category_at_char(span.start_char)
     if found is not None:
         kind, label = found.kind, found.label
@@ -163,6 +164,13 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
         _read_after(kind, label, span, text, fields["attrs"], vocabulary)
         if kind == "therapy":
             fields["attrs"]["line"] = line  # lines of therapy are counted per line of text (see criteria.therapy)
+    date = dt.date.fromisoformat(date_found.attrs["iso"]) if date_found is not None else None
+    if date_found is not None and date_found.attrs["precision"] in ("month", "year"):
+        fields["attrs"]["date_precision"] = date_found.attrs["precision"]  # 'in remission during 2024'
+    if kind == "therapy" and _administration_note(note.note_type, vocabulary):
+        fields["attrs"]["current"] = True  # an infusion record: the dose was given that day
+    if kind == "condition" and _is_topic_heading(span, text):
+        return None  # 'Infection. Recurrent skin colonisation managed ...': a letter's paragraph title
     if kind == "cd5" and fields["attrs"].get("method") is None:
         fields["attrs"]["method"] = _cd5_method(section, note.note_type, vocabulary)
     flags = {flag: bool(getattr(span._, attr, False)) for flag, attr in _SPAN_FLAG_ATTRS.items()}
@@ -204,6 +212,20 @@ def _apply_test_result(attrs: dict, flags: dict, cues: dict) -> None:
     elif attrs["result"] == "positive" and flags["negated"]:
         flags["negated"] = False
         cues.pop("negated", None)
+
+
+def _administration_note(note_type: Optional[str], vocabulary: dict) -> bool:
+    kind = (note_type or "").lower()
+    return any(word in kind for word in vocabulary["administration_note_types"]["words"])
+
+
+def _is_topic_heading(span: Span, text: str) -> bool:
+    """A generic finding word standing alone before '.' or ':' at a line or sentence start is a heading."""
+    if span.text.lower() not in ("infection", "infections", "infectious disease", "cardiac", "neurology"):
+        return False
+    before = text[max(0, span.start_char - 2):span.start_char]
+    after = text[span.end_char:span.end_char + 1]
+    return (span.start_char == 0 or before.endswith("\n") or before.endswith(". ")) and after in (".", ":")
 
 
 def _read_after(kind: str, label: str, span: Span, text: str, attrs: dict, vocabulary: dict) -> None:

@@ -10,6 +10,9 @@ from .extractors import Found
 
 # How far (characters, same line) a date may stand from a mention and still be "written beside" it.
 _DATE_REACH = 60
+# Words between a value and a date that give the date to something else: 'LVEF 44% (previously 60% in 02/2024)',
+# '... on blood flow 09/30/2024). Yellow fever vaccine' (a sentence ends between them).
+_SEPARATES = re.compile(r"\b(?:previously|prior|formerly|compared|baseline)\b|[.;](?:\s|$)", re.I)
 # How far a date heading a line reaches into it: a list item or table row, not a dictated paragraph that
 # starts with the visit date.
 _HEADING_REACH = 150
@@ -20,8 +23,9 @@ class SectionTitles(Protocol):
 
 
 def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[Found],
-                 sections: Optional[SectionTitles] = None) -> list[Optional[dt.date]]:
-    """The date written beside each mention (start, end, is_therapy), or None.
+                 sections: Optional[SectionTitles] = None) -> list[Optional[Found]]:
+    """The date (a `Found` of kind date: attrs iso and precision) written beside each mention (start, end,
+    is_therapy), or None.
 
     Each date on a line is claimed by the mention nearest to it on that line ("LVEF 40% (03/2023) -> 58% on TTE
     01/09/2025" gives 40% the 2023 date and 58% the 2025 one). A mention that claimed a date takes the nearest it
@@ -45,7 +49,8 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
         for i in by_line.get(line, ()):
             s, e, _ = mentions[i]
             gap = d.start - e if d.start >= e else s - d.end
-            if gap >= 0 and gap <= _DATE_REACH and (best is None or gap < best[0]):
+            between = text[e:d.start] if d.start >= e else text[d.end:s]
+            if gap >= 0 and gap <= _DATE_REACH and (best is None or gap < best[0]) and not _SEPARATES.search(between):
                 best = (gap, i)
         if best is not None:
             claimed.setdefault(best[1], []).append((best[0], d))
@@ -54,17 +59,17 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
         mine = claimed.get(i)
         if mine:
             pick = max(mine, key=lambda gd: gd[1].attrs["iso"]) if is_therapy else min(mine, key=lambda gd: gd[0])
-            out.append(_iso(pick[1]))
+            out.append(pick[1])
             continue
         before = [d for d in dates_by_line.get(line_of(s), ()) if d.end <= s and s - d.end <= _HEADING_REACH
                   and _heads_its_line(text, d)] if not is_therapy else []
         if before:
-            out.append(_iso(before[-1]))
+            out.append(before[-1])
             continue
         title = sections.title_span(s) if sections and not is_therapy else None
         in_title = [d for d in dates if title and title[0] <= d.start and d.end <= title[1] + 40
                     and line_of(d.start) == line_of(title[0])] if title else []
-        out.append(_iso(in_title[0]) if in_title else None)
+        out.append(in_title[0] if in_title else None)
     return out
 
 

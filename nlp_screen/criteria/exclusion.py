@@ -115,11 +115,19 @@ def exc_recent_anticancer_therapy(f: PatientFacts, p: Protocol) -> object:
     return unknown("exc_recent_anticancer_therapy", EXC, "The date of the last anticancer therapy is not documented.")
 
 
+def _infection_date(m: Mention) -> Optional[dt.date]:
+    """An infection described as going on ('currently on day 8 of linezolid for VRE bacteremia, positive
+    cultures 04/01') is present at its note's date, whatever date its diagnosis carries."""
+    if m.attrs.get("course") == "active" and m.evidence.note_date is not None:
+        return max(d for d in (m.date, m.evidence.note_date) if d is not None)
+    return _event_date(m)
+
+
 def exc_active_infection(f: PatientFacts, p: Protocol) -> object:
     window = p.v("infection_window_days")
     ms = f.of("condition", "ACTIVE_INFECTION")
     active = [m for m in ms if is_affirmed(m) and m.attrs.get("course") not in ("resolved", "controlled")
-              and not m.historical and _within(f, _event_date(m), window)]
+              and not m.historical and _within(f, _infection_date(m), window)]
     if active:
         m = f.latest(active)
         return failed("exc_active_infection", EXC, f"Infection within {window} days of {f.as_of.isoformat()}{when_text(m)} ({quote(m)}).", m)

@@ -1,6 +1,7 @@
 """The protocol's inclusion criteria: one function per contract id, PatientFacts -> CriterionResult."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Optional
 
 from ..facts import CUTANEOUS_CATEGORIES, T_CELL_CATEGORIES, PatientFacts, is_affirmed, is_own
@@ -199,6 +200,9 @@ def _relapse_after_transplant(f: PatientFacts, relapses: list[Mention], hsct: li
 
 
 def _relapse_within(f: PatientFacts, crs: list[Mention], relapses: list[Mention], months: int, late: bool = False):
+    """(CR, relapse) when the first relapse after the first dated CR came within `months` of it (or, late=True,
+    certainly after): a CR dated only by its year or month ('in remission at some point during 2024') counts
+    from the start or the end of that period, whichever makes the answer hold for both."""
     cr_dates = [m for m in crs if m.date is not None]
     rel_dates = [m for m in relapses if m.date is not None]
     if not cr_dates or not rel_dates:
@@ -208,9 +212,20 @@ def _relapse_within(f: PatientFacts, crs: list[Mention], relapses: list[Mention]
     if not after:
         return None
     rel = min(after, key=lambda m: m.date)
-    gap_days = (rel.date - cr.date).days
-    within = gap_days <= months * 30.44
-    return (cr, rel) if within != late else None
+    earliest, latest = cr.date, _period_end(cr)
+    limit = months * 30.44
+    if late:
+        return (cr, rel) if (rel.date - latest).days > limit else None
+    return (cr, rel) if (rel.date - earliest).days <= limit else None
+
+
+def _period_end(m: Mention):
+    precision = m.attrs.get("date_precision")
+    if precision == "year":
+        return m.date.replace(month=12, day=31)
+    if precision == "month":
+        return m.date + dt.timedelta(days=30)
+    return m.date
 
 
 def inc_cd5(f: PatientFacts, p: Protocol) -> object:

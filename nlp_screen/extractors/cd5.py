@@ -19,7 +19,7 @@ _NEXT = re.compile(r"(?<![\w])(?:[cs]?CD\d+[a-z]?|TdT|HLA-DR|MPO|Ki-?67|TCR|CCR4
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%")
 _TABLE_NUMBER = re.compile(r"^\s{2,}(\d{1,3})(?=\s|$)")
 _LIST_AFTER = re.compile(r"^(?:\s*(?:,|and|&|/|or)\s*[cs]?CD\d+[a-z]?)+")
-_SIGN = re.compile(r"^\s?([+\-−])(?![\w])|^([+\-−])(?=\s|\(|,|$)|^-(negative|positive)|^\s*\(([+\-−])\)", re.I)
+_SIGN = re.compile(r"^\s?([+\-−])(?=\s*(?:[,;)/.]|$))|^([+\-−])(?=\s|\(|,|$)|^-(negative|positive)|^\s*\(([+\-−])\)", re.I)
 # 'CD5 positive on 98% of T cells': the percent is of all T cells, not of an abnormal population
 _OF_ALL_T_CELLS = re.compile(r"\bof\s+(?:all\s+|the\s+)?(?:normal\s+|residual\s+|background\s+|mature\s+)?(?:T[- ]cells|T[- ]lymphocytes|lymphocytes)\b", re.I)
 _NON_TUMOR_START = re.compile(r"^\W*(?:expression\s+)?(?:on|in)\s+(?:the\s+)?(?:residual\s+)?(?:normal|reactive|background)\b", re.I)

@@ -10,6 +10,7 @@ from .base import Vocabulary, clause_after, clause_before, compiled, words_regex
 
 _NUMBER_RESULT = re.compile(r"^\W{0,3}(?:[<>]=?\s*)?(\d[\d,]*(?:\.\d+)?)\s*(?:IU/mL|copies/mL|IU/ml|copies)", re.I)
 _BARE_MINUS = re.compile(r"^\s*:?\s*[-−](?=\s*(?:[,;)]|$))")
+_BARE_PLUS = re.compile(r"^\s*:?\s*\(?\+\)?(?=\s*(?:[,;).]|$)|\w)")
 _NEXT_TEST = re.compile(r"(?:^|[,;]\s*)(?:HIV|HBsAg|anti-HBc|anti-HBs|HBV|HCV|RPR|QFT|QuantiFERON|CMV|EBV|VZV|HTLV|Strongyloides|syphilis|TPPA)", re.I)
 
 
@@ -24,6 +25,8 @@ def read_test_result(text: str, end: int, vocab: Vocabulary) -> Optional[str]:
     clause = clause_after(text, end, 90)
     if _BARE_MINUS.match(clause):
         return "negative"
+    if _BARE_PLUS.match(clause):  # 'HIV+', 'HBsAg (+)'; not 'LP 08/07 + IT MTX' (plus)
+        return "positive"
     number = _NUMBER_RESULT.match(clause)
     if number:
         return "positive" if float(number[1].replace(",", "")) > 0 and "<" not in clause[: number.start(1)] else "negative"
@@ -55,10 +58,15 @@ def read_course(text: str, start: int, end: int, vocab: Vocabulary) -> Optional[
     best: tuple[int, Optional[str]] = (10**6, None)
     for kind in ("resolved", "controlled", "active"):
         for m in rx[kind].finditer(after):
-            best = min(best, (m.start(), kind))
+            if not _DENIED.search(after[max(0, m.start() - 4):m.start()]):  # 'No active infection' is no activity
+                best = min(best, (m.start(), kind))
         for m in rx[kind].finditer(before):
-            best = min(best, (len(before) - m.end(), kind))
+            if not _DENIED.search(before[max(0, m.start() - 4):m.start()]):
+                best = min(best, (len(before) - m.end(), kind))
     return best[1]
+
+
+_DENIED = re.compile(r"\bno\s$|\bnot\s$", re.I)
 
 
 _HELD = re.compile(r"\b(?:held|not given|deferred|cancelled|canceled|omitted|skipped|on hold|withheld|hold)\b", re.I)

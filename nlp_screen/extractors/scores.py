@@ -8,7 +8,7 @@ from .base import Found, Vocabulary, clause_after, clause_before, compiled, word
 
 _ECOG = re.compile(
     r"(?<![\w])(?:ECOG(?:\s+(?:PS|performance\s+status))?|(?:WHO\s+)?performance\s+status|perf(?:\.|ormance)?\s+status|PS)"
-    r"(?:\s*\((?:ECOG|WHO)\))?\s*(?:of|:|=|is|was|score)?\s*(?:ECOG\s*)?([0-4])(?:\s*(?:-|–|to)\s*([0-4]))?(?![\d%]|\.\d)", re.I)
+    r"(?:\s*\((?:ECOG|WHO)\))?\s*(?:of|:|=|is|was|score|\|)?\s*(?:ECOG\s*)?([0-4])(?:\s*(?:-|–|to)\s*([0-4]))?(?![\d%]|\.\d)", re.I)
 _KPS = re.compile(r"(?<![\w])(?:KPS|Karnofsky(?:\s+performance\s+(?:status|score))?)\s*(?:of|:|=|is|was|score|at|around|about|approximately|~)?\s*(100|[1-9]0)\s*%?", re.I)
 
 
@@ -36,7 +36,7 @@ def _is_protocol_range(text: str, m: re.Match) -> bool:
 
 _LVEF = re.compile(
     r"(?<![\w])(?:LVEF|EF|ejection\s+fraction)(?![\w])(?:\s*\((?![^)]*\d\s*%)[^)]{0,40}\))?"
-    r"(?:\s*(?:of|:|=|is|was|estimated|at|by\s+[\w']+(?:\s+[\w']+){0,2}|calculated|visually|approximately|approx\.?|about|"
+    r"(?:\s*(?:of|:|=|\||is|was|estimated|at|by\s+[\w']+(?:\s+[\w']+){0,2}|calculated|visually|approximately|approx\.?|about|"
     r"[23]D|biplane|Simpson'?s|visual|~|≈)(?![\w])){0,4}"
     r"\s*\(?\s*(?:~|>=?|≥|greater\s+than)?\s*(\d{1,2}(?:\.\d)?)(?:\s*%)?(?:\s*(?:-|–|to)\s*(\d{1,2}(?:\.\d)?))?\s*(%|percent)", re.I)
 # a gallbladder (HIDA) or RV ejection fraction is not the LVEF
@@ -77,7 +77,7 @@ def find_spo2(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     names, room_air, supplemental = compiled(vocab, "spo2", lambda: _spo2_regexes(vocab["spo2"]))
     out = []
     for m in names.finditer(text):
-        v_m = re.match(r"\s*(?:of|:|=|was|is)?\s*(\d{2,3})\s*%", text[m.end():m.end() + 16])
+        v_m = re.match(r"\s*(?:of|:|=|was|is|\|)?\s*(\d{2,3})\s*%", text[m.end():m.end() + 16])
         if not v_m:
             continue
         value = float(v_m[1])
@@ -100,7 +100,7 @@ def find_spo2(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
 
 
 def _spo2_regexes(v: dict) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    names = re.compile(words_regex(v["names"]).pattern + r"(?=\s*(?:of|:|=|was|is)?\s*\d)", re.I)
+    names = re.compile(words_regex(v["names"]).pattern + r"(?=\s*(?:of|:|=|was|is|\|)?\s*\d)", re.I)
     return (names, words_regex(v["room_air"]),
             re.compile(words_regex(v["supplemental"]).pattern + r"|\b\d+(?:\.\d+)?\s*L\b", re.I))
 
