@@ -161,6 +161,8 @@ CASES = [
     case("inc_hepatic_function", "fail", "AST 124 is 3.1x", lab("ast", 124, "U/L")),
     case("inc_hepatic_function", "pass", "AST 180 (4.5x) with liver involvement", lab("ast", 180, "U/L"), cond("LIVER_INVOLVEMENT", "hepatic lesions")),
     case("inc_hepatic_function", "pass", "ALT 150 with written ULN 56 is 2.7x", lab("alt", 150, "U/L", uln=56)),
+    case("inc_hepatic_function", "pass", "ALT 135 (ULN 45) restated later as bare 135 keeps its ULN", lab("alt", 135, "U/L", uln=45), lab("alt", 135, "U/L", text="ALT 135 U/L (3.0x ULN)")),
+    case("inc_hepatic_function", "fail", "a later bare ALT 135 does not borrow the ULN of a different value", lab("alt", 100, "U/L", uln=45), lab("alt", 135, "U/L", text="ALT 135 U/L")),
     case("inc_hepatic_function", "pass", "bilirubin 2.4 mg/dL is 2.0x", lab("bilirubin", 2.4, "mg/dL")),
     case("inc_hepatic_function", "fail", "bilirubin 2.5 mg/dL is 2.08x", lab("bilirubin", 2.5, "mg/dL")),
     case("inc_hepatic_function", "pass", "bilirubin 42 umol/L is 2.0x", lab("bilirubin", 42, "umol/L")),

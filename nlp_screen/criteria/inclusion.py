@@ -278,6 +278,18 @@ def inc_cardiac_function(f: PatientFacts, p: Protocol) -> object:
     return failed("inc_cardiac_function", INC, f"LV systolic function described as {q}{when_text(m)}.", m)
 
 
+def select_lab(f: PatientFacts, analyte: str) -> Optional[Mention]:
+    """The most recent reading; a bare repeat of a same-day value written with its ULN yields to that one."""
+    group = f.latest_date_group(f.of("lab", analyte, where=is_affirmed))
+    if not group:
+        return None
+    last = group[-1]
+    if last.attrs.get("uln"):
+        return last
+    same = [m for m in group if m.attrs.get("uln") and m.value == last.value]
+    return (same or [last])[-1]
+
+
 def lab_ratio(m: Mention, p: Protocol) -> tuple[Optional[float], str]:
     """value / ULN, with the written ULN when there is one, else the contract's reference limit for the unit."""
     uln = m.attrs.get("uln")
@@ -297,7 +309,7 @@ def _guess_unit(m: Mention, p: Protocol) -> str:
 
 
 def inc_renal_function(f: PatientFacts, p: Protocol) -> object:
-    m = f.latest(f.of("lab", "creatinine", where=is_affirmed))
+    m = select_lab(f, "creatinine")
     if m is None:
         return unknown("inc_renal_function", INC, "No creatinine is documented.")
     ratio, source = lab_ratio(m, p)
@@ -316,7 +328,7 @@ def inc_hepatic_function(f: PatientFacts, p: Protocol) -> object:
     limits = {"alt": t_limit, "ast": t_limit, "bilirubin": p.v("bilirubin_max_x_uln")}
     parts, over = [], []
     for analyte, limit in limits.items():
-        m = f.latest(f.of("lab", analyte, where=is_affirmed))
+        m = select_lab(f, analyte)
         if m is None:
             continue
         ratio, _ = lab_ratio(m, p)

@@ -106,6 +106,8 @@ _RELAPSE_POST_HSCT = re.compile(
     r"\b(?:relaps\w*|recurren\w*)\b[^.;\n]{0,80}?\b(?:after|post|following|s/p)\b[^.;\n]{0,40}?"
     r"(?:\b(?:allo\w*|auto\w*|haplo\w*|MUD|MSD)?[- ]?(?:HSCT|SCT|ASCT|BMT|HCT)\b|\btransplant\w*)"
     r"|\bpost[- ]?(?:transplant|HSCT|allo-?HSCT|allograft)\s+relaps\w*", re.I)
+# 'relapse ... after one line of therapy (CHOP) without transplant'
+_NO_TRANSPLANT = re.compile(r"\b(?:without|no|not|never|declined|before|prior\s+to|instead\s+of)\b", re.I)
 _LINES = re.compile(
     r"\b(\d|two|three|four|five|six)\s*(?:\+\s*)?(?:prior\s+|previous\s+|systemic\s+|treatment\s+|therapy\s+)*(?:lines?|regimens?)\b"
     r"(?:\s+of\s+(?:therapy|treatment|chemotherapy|systemic\s+therapy))?", re.I)
@@ -131,7 +133,8 @@ def find_status_phrases(text: str, vocab: Vocabulary, note_date=None) -> list[Fo
     relapse = "relaps" in lower
     out = []
     if relapse or "recurren" in lower:
-        out += [Found(m.start(), m.end(), "disease_status", "RELAPSE_POST_HSCT") for m in _RELAPSE_POST_HSCT.finditer(text)]
+        out += [Found(m.start(), m.end(), "disease_status", "RELAPSE_POST_HSCT") for m in _RELAPSE_POST_HSCT.finditer(text)
+                if not _NO_TRANSPLANT.search(m.group(0))]
     if "line" in lower or "regimen" in lower:
         for m in _LINES.finditer(text):
             n = int(m[1]) if m[1].isdigit() else _NUMBERS[m[1].lower()]

@@ -10,7 +10,7 @@ from .base import Found, Vocabulary
 _VALUE = re.compile(
     r"\s*(?:\([^)]{0,20}\)\s*)?(?:,\s*(?:serum|plasma|total)\s*)?(?:\s*(?:level|of|:|=|\||\.{2,}|was|is|now|today))*\s*(?:of\s+)?(\d+(?:\.\d+)?)(?!\.?\d|/)\s*"
     r"(mg/d[lL]|[uµμ]mol/L|micromol/L|I?U/L)?", re.I)
-_CHAIN = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:->|→|then|to)\s*(\d+(?:\.\d+)?)(?![\d/])\s*(mg/d[lL]|[uµμ]mol/L|I?U/L)?", re.I)
+_CHAIN = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:(?:on|in)\s+[\d/.-]{4,10}\s*)?(?:->|→|then|to)\s*(\d+(?:\.\d+)?)(?![\d/])\s*(mg/d[lL]|[uµμ]mol/L|I?U/L)?", re.I)
 _RANGE = re.compile(
     r"\s*(?:\((?:H|L|HH|LL)\)\s*|\*\s*)?(?:H\s*)?[\(\[]\s*(?:H\s*,\s*)?(?:ref(?:erence)?\.?\s*(?:range)?\s*:?\s*|nl\s*|normal\s*:?\s*|ULN\s*:?\s*|<\s*=?\s*|≤\s*)?"
     r"(?:(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*)?(\d+(?:\.\d+)?)\s*(?:mg/d[lL]|[uµμ]mol/L|I?U/L)?\s*[\)\]]", re.I)

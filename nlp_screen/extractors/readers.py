@@ -55,6 +55,7 @@ def read_course(text: str, start: int, end: int, vocab: Vocabulary) -> Optional[
     rx = compiled(vocab, "course", lambda: {k: words_regex(vocab["course"][k]) for k in ("resolved", "controlled", "active")})
     line_end = text.find("\n", end)
     before, after = clause_before(text, start, 60), text[end:min(end + 120, len(text) if line_end == -1 else line_end)]
+    after = after[:_REASON_CLAUSE.search(after + " because").start()]  # '..., which I respect given her previous sepsis'
     best: tuple[int, Optional[str]] = (10**6, None)
     for kind in ("resolved", "controlled", "active"):
         for m in rx[kind].finditer(after):
@@ -67,6 +68,7 @@ def read_course(text: str, start: int, end: int, vocab: Vocabulary) -> Optional[
 
 
 _DENIED = re.compile(r"\bno\s$|\bnot\s$", re.I)
+_REASON_CLAUSE = re.compile(r",\s*which\b|\s(?:given|because|due to|owing to|after (?:her|his|their))\b", re.I)
 
 
 _HELD = re.compile(r"\b(?:held|not given|deferred|cancelled|canceled|omitted|skipped|on hold|withheld|hold)\b", re.I)

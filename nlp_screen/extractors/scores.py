@@ -77,7 +77,7 @@ def find_spo2(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     names, room_air, supplemental = compiled(vocab, "spo2", lambda: _spo2_regexes(vocab["spo2"]))
     out = []
     for m in names.finditer(text):
-        v_m = re.match(r"\s*(?:of|:|=|was|is|\|)?\s*(\d{2,3})\s*%", text[m.end():m.end() + 16])
+        v_m = re.match(r"\s*(?:of|:|=|was|is|\||(?:fell|dropped|decreased|rose|improved)\s+to)?\s*(\d{2,3})\s*%", text[m.end():m.end() + 24])
         if not v_m:
             continue
         value = float(v_m[1])
@@ -92,6 +92,13 @@ def find_spo2(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
             on_room_air = False
         elif ra:
             on_room_air = True
+        else:  # 'Currently on 3 L/min nasal cannula, SpO2 96%', 'Room-air trial: SpO2 fell to 87%'
+            before = clause_before(text, m.start(), 50)
+            ra_b, o2_b = list(room_air.finditer(before)), list(supplemental.finditer(before))
+            if o2_b and (not ra_b or o2_b[-1].start() > ra_b[-1].start()):
+                on_room_air = False
+            elif ra_b:
+                on_room_air = True
         cue = o2 if on_room_air is False else ra
         if cue is not None and cue.start() < 20:
             end += cue.end()
@@ -100,7 +107,7 @@ def find_spo2(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
 
 
 def _spo2_regexes(v: dict) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    names = re.compile(words_regex(v["names"]).pattern + r"(?=\s*(?:of|:|=|was|is|\|)?\s*\d)", re.I)
+    names = re.compile(words_regex(v["names"]).pattern + r"(?=\s*(?:of|:|=|was|is|\||(?:fell|dropped|decreased|rose|improved)\s+to)?\s*\d)", re.I)
     return (names, words_regex(v["room_air"]),
             re.compile(words_regex(v["supplemental"]).pattern + r"|\b\d+(?:\.\d+)?\s*L\b", re.I))
 
