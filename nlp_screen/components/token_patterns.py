@@ -82,7 +82,7 @@ class SimplePatternMatcher:
         can_start = np.zeros(len(doc), dtype=bool)
         for col, firsts in enumerate(self._first_arrays):
             if len(firsts):
-                can_start |= np.isin(table[:, col], firsts)
+                can_start |= _members(table[:, col], firsts)
         columns = tuple(table[:, col].tolist() for col in range(len(_COLUMNS)))
         found: set[tuple[int, int, int]] = set()
         for start, end in ranges:
@@ -95,6 +95,12 @@ class SimplePatternMatcher:
                             if stop > i:
                                 found.add((key_hash, i, stop))
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))
+
+
+def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """values[i] in sorted_set, by binary search (np.isin sorts both arrays on every call)."""
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
 
 
 def _first_values(steps: tuple[Step, ...]) -> Optional[set[tuple[int, int]]]:
