@@ -10,6 +10,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 from nlp_screen.models import (CD5Fact, CriterionResult, DiagnosisFact, Evidence, Mention, Note, NoteFacts,
                                PatientFactsOut, PatientResult)
 
+# CONTRACT.md section 2, the criteria table, top to bottom (written here from the contract, not from the code).
 CRITERION_IDS = (
     "inc_age", "inc_diagnosis", "inc_disease_burden", "inc_relapsed_refractory", "inc_cd5", "inc_ecog",
     "inc_life_expectancy", "inc_cardiac_function", "inc_renal_function", "inc_hepatic_function",

@@ -13,21 +13,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from fakes import CRITERION_IDS as CONTRACT_IDS  # CONTRACT.md section 2, written from the contract
 from factories import age, cd5, dx, ecog, lvef, result_of, screen, sex, status, therapy
 from nlp_screen import cli
 from nlp_screen.criteria import CRITERIA, CRITERION_IDS, evaluate_patient
 from nlp_screen.models import Evidence, Mention, Note, NoteFacts
 from nlp_screen.screen import screen as screen_batch
 
-# CONTRACT.md section 2, the criteria table, top to bottom.
-CONTRACT_IDS = (
-    "inc_age", "inc_diagnosis", "inc_disease_burden", "inc_relapsed_refractory", "inc_cd5", "inc_ecog",
-    "inc_life_expectancy", "inc_cardiac_function", "inc_renal_function", "inc_hepatic_function",
-    "inc_pulmonary_function", "inc_apheresis_feasible", "inc_no_severe_psychiatric", "inc_contraception",
-    "inc_consent", "exc_prior_cell_therapy", "exc_active_cns", "exc_recent_anticancer_therapy",
-    "exc_active_infection", "exc_cerebrovascular_or_seizure", "exc_viral_infection", "exc_cardiac_disease",
-    "exc_autoimmune", "exc_prior_malignancy", "exc_live_vaccine", "exc_pregnancy", "exc_investigator",
-)
 KEY_INCLUSIONS = ("inc_diagnosis", "inc_relapsed_refractory", "inc_cd5")
 
 TALL = dx("T-ALL", "T-lymphoblastic leukemia")
