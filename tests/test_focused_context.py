@@ -40,3 +40,25 @@ def test_focused_context_equals_medspacy_context(pipelines, index):
     ours, reference = pipelines
     text = _texts()[index]
     assert _flags(ours, text) == _flags(reference, text)
+
+
+TIED_CUES = (  # two cues on the same words: medSpaCy keeps the first rule's, so must we
+    {"literal": "declined further", "category": "NEGATED_EXISTENCE", "direction": "FORWARD"},
+    {"literal": "declined further (token)", "category": "HYPOTHETICAL", "direction": "FORWARD",
+     "pattern": [{"LOWER": "declined"}, {"LOWER": "further"}]},
+    {"literal": "declined further (regex)", "category": "POSSIBLE_EXISTENCE", "direction": "FORWARD",
+     "pattern": "declined further"},
+)
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 1, 0), (1, 0, 2), (2, 0, 1)])
+def test_tied_cues_resolve_like_medspacy(tmp_path, order):
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps({"context_rules": [TIED_CUES[i] for i in order]}), encoding="utf-8")
+    ours, reference = build_nlp(), build_nlp()
+    for nlp, factory in ((ours, "nlp_screen_context"), (reference, "medspacy_context")):
+        nlp.remove_pipe("medspacy_context")
+        add_context(nlp, rules, factory=factory)
+    text = "He declined further chemotherapy while awaiting trial options."
+    assert _flags(ours, text) == _flags(reference, text)
+    assert any(flags[3:8] != (False,) * 5 for flags in _flags(ours, text))

@@ -35,6 +35,7 @@ class FocusedConText(ConText):
         self._focus_simple = SimplePatternMatcher(nlp.vocab)
         self._focus_phrases = PhraseMatcher(nlp.vocab, attr=kwargs.get("phrase_matcher_attr", "LOWER"))
         self._focus_regexes: list[tuple[str, re.Pattern]] = []
+        self._focus_order: dict[int, tuple[int, int]] = {}  # key hash -> (matcher group, rule index), see _matches
         super().__init__(nlp, **kwargs)
 
     def add(self, rules) -> None:
@@ -43,16 +44,20 @@ class FocusedConText(ConText):
         rules = list(rules)
         super().add(rules)  # medSpaCy fills in global attributes and terminators on each rule
         for rule in rules:
-            key = f"nlp_screen_context_{len(self._focus_rules)}"
-            self.nlp.vocab.strings.add(key)
+            index = len(self._focus_rules)
+            key = f"nlp_screen_context_{index}"
+            key_hash = self.nlp.vocab.strings.add(key)
             self._focus_rules[key] = rule
             if isinstance(rule.pattern, str):
                 self._focus_regexes.append((key, re.compile(rule.pattern, flags=re.IGNORECASE)))
+                self._focus_order[key_hash] = (2, index)
             elif isinstance(rule.pattern, list):
                 if not self._focus_simple.add(key, rule.pattern):
                     self._focus_tokens.add(key, [rule.pattern])
+                self._focus_order[key_hash] = (0, index)
             else:
                 self._focus_phrases.add(key, [self.nlp.make_doc(rule.literal.lower())])
+                self._focus_order[key_hash] = (1, index)
 
     def __call__(self, doc: Doc, targets: str = None) -> Doc:
         targets = list(doc.spans[self.span_group_name] if not targets else getattr(doc._, targets))
@@ -112,6 +117,9 @@ class FocusedConText(ConText):
                         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                         if span is not None and len(span) and inside(span.start, span.end):
                             matches.append((self.nlp.vocab.strings[key], span.start, span.end))
+        # medSpaCy lists token-pattern matches, then phrase, then regex ones, each in rule order; its pruning keeps
+        # the first of two equally long overlapping cues, so ties must come in that order to give its result
+        matches.sort(key=lambda m: (m[1], m[2], self._focus_order[m[0]]))
         if self.prune_on_modifier_overlap:
             matches = prune_overlapping_matches(matches)
         return sorted(matches, key=lambda m: (m[1], m[2]))
