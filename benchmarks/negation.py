@@ -113,15 +113,12 @@ def find_concept(sentence: str, condition: str) -> Optional[tuple[int, int]]:
 
 
 def add_sentences(nlp: Language, splitter: str = "auto") -> str:
-    """Add our line-aware splitter ("auto", while it exists) or spaCy's sentencizer plus a newline rule; return its name."""
+    """Add our line-aware splitter ("auto") or spaCy's sentencizer plus a newline rule; return its name."""
     if splitter == "auto":
-        try:
-            import nlp_screen.components.sentences  # noqa: F401  registers "nlp_screen_sentences"
-        except ImportError:
-            splitter = "sentencizer"
-        else:
-            nlp.add_pipe("nlp_screen_sentences")
-            return "nlp_screen_sentences"
+        import nlp_screen.components.sentences  # noqa: F401  registers "nlp_screen_sentences"
+
+        nlp.add_pipe("nlp_screen_sentences")
+        return "nlp_screen_sentences"
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("negation_benchmark_newlines")
     return "sentencizer+newlines"
@@ -214,7 +211,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--errors", choices=FLAGS, action="append", default=[],
                         help="list our false positives and negatives for this flag")
     parser.add_argument("--splitter", choices=("auto", "sentencizer"), default="auto",
-                        help="auto: nlp_screen_sentences when it exists; sentencizer: spaCy's, plus a newline rule")
+                        help="auto: nlp_screen_sentences; sentencizer: spaCy's, plus a newline rule")
     args = parser.parse_args(argv)
     for path in (args.data, args.rules):
         if not path.is_file():

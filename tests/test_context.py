@@ -13,9 +13,14 @@ import pytest
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
 
-from nlp_screen.components.context import FLAG_OF_CATEGORY, SPAN_GROUP, add_context, context_cues
+from nlp_screen.components.context import (
+    FLAG_OF_CATEGORY,
+    SPAN_GROUP,
+    add_context,
+    context_cues,
+)
+from nlp_screen.pipeline import add_sentences
 
 RULES_PATH = Path(__file__).resolve().parents[1] / "patterns" / "context_rules.json"
 FLAGS = ("negated", "historical", "hypothetical", "family", "uncertain")
@@ -194,24 +199,10 @@ CASES = [
 ]
 
 
-@Language.component("test_context_newlines")
-def _newline_sentences(doc: Doc) -> Doc:
-    for token in doc[:-1]:
-        if "\n" in token.text or "\n" in token.whitespace_:
-            doc[token.i + 1].is_sent_start = True
-    return doc
-
-
 @pytest.fixture(scope="session")
 def nlp() -> Language:
     nlp = spacy.blank("en")
-    try:
-        import nlp_screen.components.sentences  # noqa: F401  registers "nlp_screen_sentences"
-    except ImportError:  # until the line-aware splitter exists
-        nlp.add_pipe("sentencizer")
-        nlp.add_pipe("test_context_newlines")
-    else:
-        nlp.add_pipe("nlp_screen_sentences")
+    add_sentences(nlp, RULES_PATH.parent)
     add_context(nlp, RULES_PATH)
     return nlp
 
