@@ -85,3 +85,24 @@ def test_target_and_section_token_rules_match_like_spacy(nlp, rule_file):
     for text in _texts():
         doc = nlp.make_doc(text)
         assert set(simple(doc, [(0, len(doc))])) == set(reference(doc))
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 1, 0), (1, 2, 0)])
+def test_indexed_matcher_breaks_ties_like_medspacy(nlp, order):
+    """Equally long matches of several rules: medSpaCy keeps the first rule's (token patterns before phrases)."""
+    from medspacy.common.medspacy_matcher import MedspacyMatcher
+    from medspacy.target_matcher import TargetRule
+
+    from nlp_screen.components.indexed_matcher import IndexedMedspacyMatcher
+
+    rules = [TargetRule("early relapse", "SIMPLE", pattern=[{"LOWER": "early"}, {"LOWER": "relapse"}]),
+             TargetRule("early relapse", "OTHER", pattern=[{"LOWER": "early"}, {"LOWER": {"REGEX": "^relapse$"}}]),
+             TargetRule("early relapse", "PHRASE")]
+    doc = nlp.make_doc("Early relapse in 2025.")
+    got = {}
+    for cls in (MedspacyMatcher, IndexedMedspacyMatcher):
+        matcher = cls(nlp)
+        matcher.add([rules[i] for i in order])
+        got[cls.__name__] = [(matcher.rule_map[nlp.vocab.strings[key]].category, s, e) for key, s, e in matcher(doc)]
+    assert got["IndexedMedspacyMatcher"] == got["MedspacyMatcher"]
+    assert len(got["MedspacyMatcher"]) == 1

@@ -25,28 +25,35 @@ class IndexedMedspacyMatcher(MedspacyMatcher):
         super().__init__(nlp, name=name, phrase_matcher_attr=phrase_matcher_attr, prune=prune)
         self._simple = SimplePatternMatcher(nlp.vocab)
         self._other_tokens = Matcher(nlp.vocab)
+        self._token_rule_order: dict[int, int] = {}  # key hash -> order added
 
     def add(self, rules: Iterable) -> None:
         rules = list(rules)
         super().add(rules)  # rule ids, rule map, labels, phrase and regex patterns
         for rule in rules:
-            if isinstance(rule.pattern, list) and not self._simple.add(rule._rule_id, rule.pattern):
-                self._other_tokens.add(rule._rule_id, [rule.pattern], on_match=rule.on_match)
+            if isinstance(rule.pattern, list):
+                key_hash = self.nlp.vocab.strings.add(rule._rule_id)
+                self._token_rule_order[key_hash] = len(self._token_rule_order)
+                if not self._simple.add(rule._rule_id, rule.pattern):
+                    self._other_tokens.add(rule._rule_id, [rule.pattern], on_match=rule.on_match)
 
     def __call__(self, doc: Doc) -> list:
-        matches = list(self._MedspacyMatcher__phrase_matcher(doc))
-        matches += self._simple(doc, [(0, len(doc))])
+        # medSpaCy's order: token-pattern matches (equal spans in rule order, as spaCy's Matcher gives them), then
+        # phrase, then regex matches; its pruning keeps the first of two equally long overlapping matches
+        matches = self._simple(doc, [(0, len(doc))])
         if len(self._other_tokens):
             matches += self._other_tokens(doc)
+        matches.sort(key=lambda m: (m[1], m[2], self._token_rule_order[m[0]]))
+        matches += self._MedspacyMatcher__phrase_matcher(doc)
         matches += self._MedspacyMatcher__regex_matcher(doc)
         if self._prune:
             matches = prune_overlapping_matches(matches)
         return matches
 
 
-def use_indexed_matcher(component, owner: str, nlp: Language, prune: bool = True) -> None:
+def use_indexed_matcher(component, owner: str, nlp: Language) -> None:
     """Give a medSpaCy TargetMatcher or Sectionizer (`owner` is its class name) an IndexedMedspacyMatcher."""
     attr = f"_{owner}__matcher"
     if not hasattr(component, attr):  # pragma: no cover - a medspacy upgrade changed its internals
         raise RuntimeError(f"{owner} has no matcher attribute {attr}: check medspacy's version (1.3.1 expected)")
-    setattr(component, attr, IndexedMedspacyMatcher(nlp, name=f"{owner}_matcher", prune=prune))
+    setattr(component, attr, IndexedMedspacyMatcher(nlp, name=f"{owner}_matcher"))

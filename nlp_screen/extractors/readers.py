@@ -55,7 +55,9 @@ def read_course(text: str, start: int, end: int, vocab: Vocabulary) -> Optional[
     rx = compiled(vocab, "course", lambda: {k: words_regex(vocab["course"][k]) for k in ("resolved", "controlled", "active")})
     line_end = text.find("\n", end)
     before, after = clause_before(text, start, 60), text[end:min(end + 120, len(text) if line_end == -1 else line_end)]
-    after = after[:_REASON_CLAUSE.search(after + " because").start()]  # '..., which I respect given her previous sepsis'
+    reason = _REASON_CLAUSE.search(after)  # '..., which I respect given her previous sepsis' is not its course
+    if reason:
+        after = after[:reason.start()]
     best: tuple[int, Optional[str]] = (10**6, None)
     for kind in ("resolved", "controlled", "active"):
         for m in rx[kind].finditer(after):
