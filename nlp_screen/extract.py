@@ -19,14 +19,12 @@ from .components.context import context_cues
 from .extractors import Found, load_vocabulary
 from .extractors.readers import (is_localized_prostate, read_course, read_nyha_class, read_test_result,
                                  read_therapy_course, skin_site)
-from .models import Evidence, Mention, Note, NoteFacts
+from .models import CONTEXT_FLAGS, Evidence, Mention, Note, NoteFacts
 from .pipeline import SPAN_GROUP, build_nlp, default_patterns_dir
 from .placement import LineIndex, assign_dates
 
 _MEASURED_KINDS = {"ecog", "lab", "spo2", "age", "blasts", "lesion", "stage"}
 _CSF_NOTE = re.compile(r"\bCSF\b|cerebrospinal|lumbar puncture|\bLP\b|cytospin", re.I)
-_SPAN_FLAG_ATTRS = {"negated": "is_negated", "historical": "is_historical", "hypothetical": "is_hypothetical",
-                    "family": "is_family", "uncertain": "is_uncertain"}
 
 
 class Extractor:
@@ -86,8 +84,9 @@ def read_note_facts(doc: Doc, note: Note, vocabulary: dict, section_context: dic
     spans = sorted(list(doc.spans[SPAN_GROUP] if SPAN_GROUP in doc.spans else ()) + list(doc._.nlp_screen_trials or ()),
                    key=lambda s: (s.start_char, s.end_char))
     dates = doc._.nlp_screen_dates or []
-    mention_dates = assign_dates(text, [(s.start_char, s.end_char, _is_therapy(s)) for s in spans], dates, sections)
     line_of = LineIndex(text)
+    mention_dates = assign_dates(text, [(s.start_char, s.end_char, _is_therapy(s)) for s in spans], dates, sections,
+                                 line_of)
     mentions = []
     for span, date_found in zip(spans, mention_dates):
         found = values.get((span.start_char, span.end_char, span.label_))
@@ -173,7 +172,7 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
         return None  # 'Infection. Recurrent skin colonisation managed ...': a letter's paragraph title
     if kind == "cd5" and fields["attrs"].get("method") is None:
         fields["attrs"]["method"] = _cd5_method(section, note.note_type, vocabulary)
-    flags = {flag: bool(getattr(span._, attr, False)) for flag, attr in _SPAN_FLAG_ATTRS.items()}
+    flags = {flag: bool(getattr(span._, f"is_{flag}", False)) for flag in CONTEXT_FLAGS}  # set by ConText
     cues = context_cues(span)
     if kind in _MEASURED_KINDS and flags["negated"]:
         # a number is not negated by a list's 'no' ('in no distress, temperature 36.7, oxygen saturation 94%')

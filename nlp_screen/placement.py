@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import re
 from typing import Optional, Protocol
 
@@ -23,7 +22,7 @@ class SectionTitles(Protocol):
 
 
 def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[Found],
-                 sections: Optional[SectionTitles] = None) -> list[Optional[Found]]:
+                 sections: Optional[SectionTitles] = None, line_of: Optional["LineIndex"] = None) -> list[Optional[Found]]:
     """The date (a `Found` of kind date: attrs iso and precision) written beside each mention (start, end,
     is_therapy), or None.
 
@@ -36,7 +35,7 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
     """
     if not dates:
         return [None] * len(mentions)
-    line_of = LineIndex(text)
+    line_of = line_of or LineIndex(text)
     by_line: dict[int, list[int]] = {}
     for i, (s, _, _) in enumerate(mentions):
         by_line.setdefault(line_of(s), []).append(i)
@@ -49,12 +48,13 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
         for i in by_line.get(line, ()):
             s, e, _ = mentions[i]
             gap = d.start - e if d.start >= e else s - d.end
-            between = text[e:d.start] if d.start >= e else text[d.end:s]
-            if gap >= 0 and gap <= _DATE_REACH and (best is None or gap < best[0]) and not _SEPARATES.search(between):
+            if not 0 <= gap <= _DATE_REACH or (best is not None and gap >= best[0]):
+                continue
+            if not _SEPARATES.search(text[e:d.start] if d.start >= e else text[d.end:s]):
                 best = (gap, i)
         if best is not None:
             claimed.setdefault(best[1], []).append((best[0], d))
-    out: list[Optional[dt.date]] = []
+    out: list[Optional[Found]] = []
     for i, (s, e, is_therapy) in enumerate(mentions):
         mine = claimed.get(i)
         if mine:
@@ -78,11 +78,10 @@ def _heads_its_line(text: str, date: Found) -> bool:
     '- 07/15/2024-02/28/2025: duvelisib') or followed by a colon ('TTE 05/02/2025: LVEF 60%'). A date in the
     middle of a sentence ('CD5 97% by flow (03/31/2025), ... declined to ECOG 3') belongs to its neighbour only."""
     line_start = text.rfind("\n", 0, date.start) + 1
-    return date.start - line_start <= 30 or bool(re.match(r"\s*\)?\s*:", text[date.end:date.end + 4]))
+    return date.start - line_start <= 30 or bool(_COLON_AFTER.match(text, date.end, date.end + 4))
 
 
-def _iso(found: Found) -> dt.date:
-    return dt.date.fromisoformat(found.attrs["iso"])
+_COLON_AFTER = re.compile(r"\s*\)?\s*:")
 
 
 _NEWLINE = re.compile("\n")

@@ -143,12 +143,6 @@ class Sentences:
         return sorted({i for i in (self.index(t.start) for t in targets) if i >= 0})
 
 
-def target_sentences(doc: Doc, targets: Iterable) -> list:
-    """(start, end) token ranges of the sentences holding at least one target, in order, without repeats."""
-    sentences = Sentences(doc)
-    return [sentences.bounds(i) for i in sentences.holding(targets)]
-
-
 def merge_ranges(ranges: list) -> list:
     """Touching (start, end) ranges joined: [(0, 5), (5, 9), (12, 15)] -> [(0, 9), (12, 15)]."""
     merged: list = []
