@@ -74,7 +74,7 @@ def find_lesions(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
         before = clause_before(text, m.start(), 80)
         # the words that name what was measured: the clause up to the size, after the last size before it
         subject = re.split(r"\d(?:\.\d+)?\s*(?:cm|mm)\b", before)[-1]
-        tail = re.sub(r"para-?aortic", "para-aortic-nodes", subject[-40:], flags=re.I)
+        tail = subject[-40:]
         last_lesion = max((x.end() for x in lesion.finditer(tail)), default=-1)
         last_organ = max((x.end() for x in not_lesion.finditer(tail)), default=-1)
         if last_lesion < 0 or last_organ > last_lesion or benign.search(clause_after(text, m.end(), 40)):
