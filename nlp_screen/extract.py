@@ -17,8 +17,7 @@ from spacy.tokens import Doc, Span
 
 from .components.context import context_cues
 from .extractors import Found, load_vocabulary
-from .extractors.readers import (is_localized_prostate, read_course, read_nyha_class, read_test_result,
-                                 read_therapy_course, skin_site)
+from .extractors.readers import read_course, read_nyha_class, read_test_result, read_therapy_course, words_near
 from .models import CONTEXT_FLAGS, Evidence, Mention, Note, NoteFacts
 from .pipeline import SPAN_GROUP, build_nlp, default_patterns_dir
 from .placement import LineIndex, assign_dates
@@ -238,9 +237,10 @@ def _read_after(kind: str, label: str, span: Span, text: str, attrs: dict, vocab
     elif kind == "therapy":
         attrs.update(read_therapy_course(text, span.start_char, span.end_char))
     elif kind == "diagnosis" and not attrs.get("exception"):
-        if "prostat" in span.text.lower() and is_localized_prostate(text, span.start_char, span.end_char, vocabulary):
+        s, e = span.start_char, span.end_char
+        if "prostat" in span.text.lower() and words_near(text, s, e, vocabulary, "localized_prostate", 40, 100):
             attrs["exception"] = "prostate_localized"
-        elif attrs.get("squamous") and skin_site(text, span.start_char, span.end_char, vocabulary):
+        elif attrs.get("squamous") and words_near(text, s, e, vocabulary, "skin_sites", 30, 80):
             attrs["exception"] = "skin_bcc_scc"
 
 

@@ -103,14 +103,10 @@ _GIVEN_AFTER = re.compile(r"\b(?:infusion|infused|given|administered|received|co
 _NOT_HISTORY = re.compile(r"\b(?:approved|available|options?|candidate|eligible|indicated|offered|insurance|covered)\b", re.I)
 
 
-def is_localized_prostate(text: str, start: int, end: int, vocab: Vocabulary) -> bool:
-    """'Prostate adenocarcinoma, Gleason 3+4, pT2 N0, radical prostatectomy': organ-confined, the protocol's
-    'localized prostate cancer' exception."""
-    rx = compiled(vocab, "localized_prostate", lambda: words_regex(vocab["localized_prostate"]["words"]))
-    return bool(rx.search(clause_before(text, start, 40)) or rx.search(clause_after(text, end, 100)))
+def words_near(text: str, start: int, end: int, vocab: Vocabulary, key: str, before: int, after: int) -> bool:
+    """A word of vocab[key]["words"] in the mention's clause: up to `before` characters before it or `after` after.
 
-
-def skin_site(text: str, start: int, end: int, vocab: Vocabulary) -> bool:
-    """'h/o SCC R forearm 2022, excised (Mohs)': a squamous cell carcinoma of the skin (an allowed exception)."""
-    rx = compiled(vocab, "skin_sites", lambda: words_regex(vocab["skin_sites"]["words"]))
-    return bool(rx.search(clause_before(text, start, 30)) or rx.search(clause_after(text, end, 80)))
+    'Prostate adenocarcinoma, Gleason 3+4, pT2 N0, radical prostatectomy' (localized_prostate: organ-confined, the
+    protocol's exception); 'h/o SCC R forearm 2022, excised (Mohs)' (skin_sites: a squamous carcinoma of the skin)."""
+    rx = compiled(vocab, key, lambda: words_regex(vocab[key]["words"]))
+    return bool(rx.search(clause_before(text, start, before)) or rx.search(clause_after(text, end, after)))
