@@ -49,11 +49,9 @@ def fmt(x: Optional[float]) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-_DISPLAY = {"alt": "ALT", "ast": "AST", "bilirubin": "Total bilirubin", "creatinine": "Creatinine",
-            "HBSAG": "HBsAg", "ANTI_HBC": "anti-HBc", "HBV_DNA": "HBV DNA", "HCV_AB": "HCV antibody", "HCV_RNA": "HCV RNA",
-            "HIV": "HIV", "SYPHILIS": "Syphilis", "TB": "Tuberculosis"}
+_DISPLAY = {"alt": "ALT", "ast": "AST", "bilirubin": "Total bilirubin"}
 
 
 def display(label: str) -> str:
-    """How a coordinator reads a label: 'alt' -> 'ALT', 'ANTI_HBC' -> 'anti-HBc'."""
-    return _DISPLAY.get(label, label.replace("_", " ").capitalize() if label.isupper() else label)
+    """How a coordinator reads a lab label: 'alt' -> 'ALT'."""
+    return _DISPLAY.get(label, label)

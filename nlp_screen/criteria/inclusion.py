@@ -99,10 +99,16 @@ def _measurable_lesion(f: PatientFacts, p: Protocol):
         return failed("inc_disease_burden", INC, f"No measurable disease{when_text(stated)} ({quote(stated)}).", stated)
     status = f.latest(f.of("disease_status", "CR", "RELAPSE", "RELAPSED_REFRACTORY", "REFRACTORY", "PRIMARY_REFRACTORY",
                            "PROGRESSION", "RELAPSE_POST_HSCT", where=is_affirmed))
-    suspected = f.of("disease_status", "RELAPSE", "PROGRESSION", "REFRACTORY", where=lambda m: not (m.family or m.negated or m.hypothetical))
-    if status is not None and status.label == "CR" and not lesions and not suspected:
+    if status is not None and status.label == "CR" and not lesions and not suspected_failure(f):
         return failed("inc_disease_burden", INC, f"Lymphoma in complete remission without a measurable lesion ({quote(status)}{when_text(status)}).", status)
     return unknown("inc_disease_burden", INC, "No measurable lesion (nodal > 1.5 cm, extranodal > 1.0 cm) is documented.")
+
+
+def suspected_failure(f: PatientFacts) -> list[Mention]:
+    """Relapse, refractoriness or progression written even if only suspected ('relapse vs reactive, biopsy
+    pending'): enough to keep 'in remission' from deciding against the patient."""
+    return f.of("disease_status", "RELAPSE", "RELAPSED_REFRACTORY", "REFRACTORY", "PRIMARY_REFRACTORY",
+                "PROGRESSION", "RELAPSE_POST_HSCT", where=lambda m: not (m.family or m.negated or m.hypothetical))
 
 
 _STAGE_ORDER = ["0", "IA", "IB", "IIA", "IIB", "III", "IIIA", "IIIB", "IV", "IVA", "IVA1", "IVA2", "IVB"]
@@ -162,17 +168,14 @@ def inc_relapsed_refractory(f: PatientFacts, p: Protocol) -> object:
     if tall and written is not None and written.value <= max_months:
         return passed(cid, INC, f"Relapse {fmt(written.value)} months after first CR (within {max_months}).", written)
     if tall and relapse and by["CR"]:
-        early = _relapse_within(f, by["CR"], relapse, p.v("relapse_after_cr_max_months"))
+        early = _relapse_within(f, by["CR"], relapse, max_months)
         if early is not None:
             cr, rel = early
-            return passed(cid, INC, f"Relapse within {p.v('relapse_after_cr_max_months')} months of first CR.", cr, rel)
+            return passed(cid, INC, f"Relapse within {fmt(max_months)} months of first CR.", cr, rel)
     if by["NEWLY_DIAGNOSED"] and not therapies and not failure:
         m = f.latest(by["NEWLY_DIAGNOSED"])
         return failed(cid, INC, f"Newly diagnosed and untreated ({quote(m)}).", m)
-    # a relapse only suspected ('relapse vs reactive, biopsy pending') still keeps 'in remission' from deciding
-    suspected = f.of("disease_status", "RELAPSE", "RELAPSED_REFRACTORY", "REFRACTORY", "PRIMARY_REFRACTORY",
-                     "PROGRESSION", "RELAPSE_POST_HSCT", where=lambda m: not (m.family or m.negated or m.hypothetical))
-    if by["CR"] and not failure and not suspected:
+    if by["CR"] and not failure and not suspected_failure(f):
         m = f.latest(by["CR"])
         return failed(cid, INC, f"In remission without a documented relapse ({quote(m)}).", m)
     # 'relapsed/refractory' says nothing about which: only a written relapse after one line decides this fail
@@ -184,7 +187,7 @@ def inc_relapsed_refractory(f: PatientFacts, p: Protocol) -> object:
         if late is None and written is not None and written.value > max_months:
             late = (written,)
         if late is not None:
-            return failed(cid, INC, "T-ALL first relapse more than 12 months after first CR, after first-line therapy only.", *late)
+            return failed(cid, INC, f"T-ALL first relapse more than {fmt(max_months)} months after first CR, after first-line therapy only.", *late)
     return unknown(cid, INC, "Relapsed/refractory status cannot be determined from the notes.",
                    *(f.latest(failure) and [f.latest(failure)] or []))
 

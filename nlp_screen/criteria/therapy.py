@@ -53,7 +53,7 @@ def count_lines_of_therapy(f: PatientFacts, therapies: list[Mention]) -> int:
     for m in therapies:
         if (m.name or "") in NOT_A_LINE or m.attrs.get("maintenance"):
             continue
-        by_line.setdefault((m.evidence.note_id, m.attrs.get("line", -1)), []).append(m)
+        by_line.setdefault(_line_key(m), []).append(m)
     regimens: set[str] = set()
     combos: list[frozenset[str]] = []
     for group in by_line.values():
