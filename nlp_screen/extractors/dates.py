@@ -18,7 +18,7 @@ _SLASH = re.compile(r"(?<![\w/.])(?<![A-Za-z]-)(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})
 _MONTH_YEAR_NUM = re.compile(r"(?<![\w/.])(?<![A-Za-z]-)(\d{1,2})/(\d{4})(?![\d/])")
 _MONTH_DAY = re.compile(r"(?<![\w/.+])(?<![A-Za-z]-)(\d{1,2})/(\d{1,2})(?![\d/%])(?!\s*(?:Ab|Ag|MUD|HLA|match|antigen|antibody|tab|dose))", re.I)
 _WORDY = re.compile(rf"\b({_MONTH_WORD})\s+(?:(\d{{1,2}}),?\s+)?(\d{{4}})\b", re.I)
-_MONTH_ONLY = re.compile(r"\b(?:in|on|since|from|until|till|of|during|last|early|late|mid|mid-|by)\s+((?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?)(?!\s*\d)\b")
+_MONTH_ONLY = re.compile(rf"\b(?:in|on|since|from|until|till|of|during|last|early|late|mid|mid-|by)\s+({_MONTH_WORD})(?!\s*\d)\b")
 _YEAR = re.compile(r"(?<![\w/.,-])((?:19[5-9]|20[0-4])\d)(?![\w/%]|-\d|\.\d|,\d)")
 _AGO = re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month|year)s?\s+ago\b", re.I)
 _WORD_NUM = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -44,11 +44,11 @@ def find_dates(text: str, vocab: Vocabulary, note_date: Optional[dt.date] = None
     if _ISO_HINT.search(text):
         for m in _ISO.finditer(text):
             add(m, _safe(int(m[1]), int(m[2]), int(m[3] or 1)), "day" if m[3] else "month")
-    has_slash = "/" in text
+    has_slash, has_month = "/" in text, any(month in lower for month in _MONTHS)
     if has_slash:
         for m in _SLASH.finditer(text):
             add(m, _month_day_year(int(m[1]), int(m[2]), int(m[3])), "day")
-    if any(month in lower for month in _MONTHS):
+    if has_month:
         for m in _WORDY.finditer(text):
             add(m, _safe(int(m[3]), _MONTHS[m[1][:3].lower()], int(m[2] or 1)), "day" if m[2] else "month")
     if has_slash:
@@ -58,7 +58,7 @@ def find_dates(text: str, vocab: Vocabulary, note_date: Optional[dt.date] = None
         if has_slash:
             for m in _MONTH_DAY.finditer(text):
                 add(m, _infer_year(int(m[1]), int(m[2]), note_date), "day")
-        if any(month in lower for month in _MONTHS):
+        if has_month:
             for m in _MONTH_ONLY.finditer(text):
                 add_span(m.start(1), m.end(1), _month_before(_MONTHS[m[1][:3].lower()], note_date), "month")
         if "ago" in lower:
