@@ -1,13 +1,9 @@
 """Independent labelled sets (tests/cases/blind_set*/, written from the contract without reading the code):
 every verdict and every `fail` matches its gold label."""
 import json
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
-from nlp_screen.criteria import evaluate_patient
-from nlp_screen.models import Note
 
 SETS = sorted((Path(__file__).resolve().parent / "cases").glob("blind_set*"))
 GOLD = {row["patient_id"]: row for folder in SETS
@@ -26,12 +22,8 @@ def patients():
 
 
 @pytest.fixture(scope="module")
-def screened(extractor):
-    notes = [Note(**json.loads(line)) for folder in SETS for line in (folder / "notes.jsonl").open(encoding="utf-8")]
-    by_patient = defaultdict(list)
-    for facts in extractor.pipe(notes):
-        by_patient[facts.patient_id].append(facts)
-    return {pid: evaluate_patient(pid, facts) for pid, facts in by_patient.items()}
+def screened(screen_jsonl):
+    return screen_jsonl(*(folder / "notes.jsonl" for folder in SETS))
 
 
 @pytest.mark.parametrize("patient_id", patients())

@@ -3,25 +3,17 @@
 corpus_samples/expected.jsonl was written with the notes, from the contract, before the screener saw them.
 """
 import json
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
-from nlp_screen.criteria import evaluate_patient
-from nlp_screen.models import Note
 
 SAMPLES = Path(__file__).resolve().parents[1] / "corpus_samples"
 EXPECTED = {row["patient_id"]: row for row in map(json.loads, (SAMPLES / "expected.jsonl").open(encoding="utf-8"))}
 
 
 @pytest.fixture(scope="module")
-def screened(extractor):
-    notes = [Note(**json.loads(line)) for line in (SAMPLES / "notes.jsonl").open(encoding="utf-8")]
-    by_patient = defaultdict(list)
-    for facts in extractor.pipe(notes):
-        by_patient[facts.patient_id].append(facts)
-    return {pid: evaluate_patient(pid, facts) for pid, facts in by_patient.items()}
+def screened(screen_jsonl):
+    return screen_jsonl(SAMPLES / "notes.jsonl")
 
 
 @pytest.mark.parametrize("patient_id", sorted(EXPECTED))
