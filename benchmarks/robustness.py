@@ -29,8 +29,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Optional
 
-REPO = Path(__file__).resolve().parents[1]
-MTSAMPLES = Path("/work/shared/corpora/mtsamples/mtsamples.csv")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from throughput import MTSAMPLES, nlp_screen_command  # noqa: E402  one definition of each for both benchmarks
+
 KEY_INCLUSIONS = ("inc_diagnosis", "inc_relapsed_refractory", "inc_cd5")
 TOP_FAIL_CRITERIA, EXAMPLES_PER_CRITERION = 5, 3
 N_CRITERIA = 27
@@ -45,16 +46,6 @@ def load_notes(path: Path) -> list[dict]:
                 notes.append({"patient_id": f"row-{index}", "note_id": f"MTS-{row['note_id']}",
                               "note_type": row["medical_specialty"].strip() or None, "text": row["transcription"]})
     return notes
-
-
-def nlp_screen_command() -> list[str]:
-    beside = Path(sys.executable).parent / "nlp-screen"
-    if beside.exists():
-        return [str(beside)]
-    venv = REPO / ".venv" / "bin" / "nlp-screen"
-    if venv.exists():
-        return [str(venv)]
-    return ["nlp-screen"]
 
 
 def one_line(text: str) -> str:

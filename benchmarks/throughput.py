@@ -34,7 +34,7 @@ from spacy.language import Language  # noqa: E402
 from nlp_screen.models import Note  # noqa: E402
 
 CORPUS_SAMPLES = REPO / "corpus_samples" / "notes.jsonl"
-MTSAMPLES = Path("/work/shared/corpora/mtsamples/mtsamples.csv")
+MTSAMPLES = REPO.parent / "shared" / "corpora" / "mtsamples" / "mtsamples.csv"  # ../shared beside the repo
 # Our notes are a few KB (the dev set's progress notes run 1-4 KB); 3-5 KB MTSamples reports keep the
 # mean close to a long clinic note without letting a few 15 KB operative reports dominate.
 MIN_BYTES, MAX_BYTES = 3 * 1024, 5 * 1024
