@@ -1,14 +1,38 @@
-"""Our focused ConText sets exactly the flags and cues medSpaCy's own ConText sets, on real notes and sentences."""
+"""Our focused ConText sets exactly the flags and cues medSpaCy's own ConText sets, on real notes and sentences.
+
+The one deliberate difference (a cue inside a target is dropped before scopes are set, not after) is given to the
+reference by a graph that prunes first, written here independently of nlp_screen's implementation.
+"""
 import json
 from pathlib import Path
 
+import medspacy.context.context as medspacy_context_module
 import pytest
+from medspacy.context.context_graph import ConTextGraph
 
 from nlp_screen.components.context import SPAN_GROUP, add_context
 from nlp_screen.pipeline import build_nlp
 
 ROOT = Path(__file__).resolve().parents[1]
 NEGEX = ROOT.parent / "shared" / "corpora" / "negex" / "rsAnnotations-1-120-random.dev.txt"
+
+
+class PruneFirstGraph(ConTextGraph):
+    """medSpaCy's graph, with target-overlap pruning moved before the scope update."""
+
+    def update_scopes(self):
+        if self.prune_on_modifier_overlap:
+            self.modifiers = [m for m in self.modifiers
+                              if not any(t.start < m.modifier_span[1] and m.modifier_span[0] < t.end
+                                         for t in self.targets)]
+        super().update_scopes()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def prune_first_reference():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(medspacy_context_module, "ConTextGraph", PruneFirstGraph)
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +86,17 @@ def test_tied_cues_resolve_like_medspacy(tmp_path, order):
     text = "He declined further chemotherapy while awaiting trial options."
     assert _flags(ours, text) == _flags(reference, text)
     assert any(flags[3:8] != (False,) * 5 for flags in _flags(ours, text))
+
+
+def test_a_cue_inside_a_target_does_not_cut_the_scope_of_its_neighbour():
+    # 'post' (a historical cue) lies inside the target; medSpaCy's order would let it end the scope of 'history'
+    nlp = build_nlp()
+    text = "Menstrual history: post-menopausal."
+    doc = nlp.make_doc(text)
+    doc.spans[SPAN_GROUP] = [doc.char_span(text.index("post"), text.index("."), label="CONDITION")]
+    for name, pipe in nlp.pipeline:
+        if name in ("nlp_screen_sentences", "medspacy_context"):
+            doc = pipe(doc)
+    (span,) = doc.spans[SPAN_GROUP]
+    assert span._.is_historical
+    assert [doc[m.modifier_span[0]:m.modifier_span[1]].text for m in span._.modifiers] == ["history"]

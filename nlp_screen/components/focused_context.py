@@ -3,11 +3,13 @@
 A ConText modifier's scope never leaves its sentence, so cues in sentences without a target cannot modify
 anything. medSpaCy 1.3.1 nevertheless runs every token pattern over the whole note and rebuilds `doc.text` for
 every regex rule (measured: ~20 ms of a 4 KB note's ~25 ms). This subclass keeps medSpaCy's rules, modifiers,
-scopes, pruning and graph unchanged and replaces only the matching step:
+scopes, pruning and graph and replaces the matching step:
 - token patterns run on the target sentences alone: those of the simple subset our rules use through a
   first-token index (token_patterns.SimplePatternMatcher, equal results), any other through spaCy's Matcher;
 - literal phrases run once over the Doc (hash lookups, cheap) and are kept when inside a target sentence;
 - regex rules run over the text, computed once, and only inside target sentences.
+One deliberate difference in results: with prune_on_target_overlap, a cue inside a target is dropped before scopes
+are set, not after (see drop_cues_inside_targets).
 """
 # No `from __future__ import annotations`: spaCy validates factory arguments from real annotations.
 import bisect
@@ -18,6 +20,7 @@ from medspacy.common.util import prune_overlapping_matches
 from medspacy.context import ConText, ConTextRule
 from medspacy.context.context_graph import ConTextGraph
 from medspacy.context.context_modifier import ConTextModifier
+from medspacy.util import tuple_overlaps
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -77,6 +80,8 @@ class FocusedConText(ConText):
         edges, kept = [], []
         for i in sorted(by_sentence):
             sentence_targets, sentence_modifiers = by_sentence[i]
+            if self.prune_on_target_overlap:
+                sentence_modifiers = drop_cues_inside_targets(sentence_targets, sentence_modifiers)
             graph = ConTextGraph(targets=sentence_targets, modifiers=sentence_modifiers,
                                  prune_on_modifier_overlap=self.prune_on_target_overlap)
             graph.update_scopes()
@@ -123,6 +128,18 @@ class FocusedConText(ConText):
         if self.prune_on_modifier_overlap:
             matches = prune_overlapping_matches(matches)
         return sorted(matches, key=lambda m: (m[1], m[2]))
+
+
+def drop_cues_inside_targets(targets: list, modifiers: list) -> list:
+    """The modifiers that overlap no target.
+
+    medSpaCy prunes a cue that overlaps a target only after scopes are set, so the dropped cue has already ended the
+    scope of its neighbours of the same category: in "Menstrual history: POST-MENOPAUSAL" the 'post' inside the
+    target ends the scope of 'history', then is dropped, and neither reaches the target. A cue inside a target is
+    part of the concept's name (why prune_on_target_overlap is on): it should not cut other cues' scopes either.
+    """
+    return [m for m in modifiers
+            if not any(tuple_overlaps((t.start, t.end), m.modifier_span) for t in targets)]
 
 
 class Sentences:
