@@ -10,10 +10,7 @@ GOLD = {row["patient_id"]: row for folder in SETS
         for row in map(json.loads, (folder / "gold.jsonl").open(encoding="utf-8"))}
 
 # Known disagreements, kept visible: strict xfail turns green into a failure the day a general rule fixes them.
-KNOWN_MISSES = {
-    "B3-18": "'Favor T-LBL versus lymphocyte-rich thymoma': the hyphenated alternative lies outside the 2-token "
-             "scope of 'versus', so thymoma reads affirmed and inc_diagnosis fails instead of unknown.",
-}
+KNOWN_MISSES: dict[str, str] = {}  # patient id -> why; none at present
 
 
 def patients():

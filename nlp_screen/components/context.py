@@ -31,6 +31,7 @@ FLAG_OF_CATEGORY: dict[str, str] = {
     "UNCERTAIN_RESULT": "uncertain",
     "REFERRAL": "hypothetical",
     "WORKING_DIAGNOSIS": "uncertain",
+    "DIFFERENTIAL": "uncertain",
 }
 SPAN_ATTRS: dict[str, dict[str, bool]] = {
     category: {f"is_{flag}": True} for category, flag in FLAG_OF_CATEGORY.items()
