@@ -157,6 +157,8 @@ CASES = [
     ("Received GDP chemotherapy 9 days ago.", "GDP", set()),
     # --- plans and conditionals
     ("If CR after cell therapy, consider consolidative allo-HSCT (sister typing pending).", "allo-HSCT", {HYP}),
+    ("I questioned him on the symptoms of bipolar disorder and he does not seem to have those symptoms.", "bipolar disorder", {HYP}),
+    ("She asked about CAR-T therapy at another center.", "CAR-T therapy", {HYP}),
     ("Will consider 2nd allo-HSCT if MRD-negative CR2.", "2nd allo-HSCT", {HYP}),
     ("If records are unavailable, plan to start re-induction with hyper-CVAD cycle 1A.", "hyper-CVAD", {HYP}),
     ("Refer for CD19-directed CAR-T evaluation; if approved, bridging with inotuzumab ozogamicin.", "CD19-directed CAR-T", {HYP}, "THERAPY"),
