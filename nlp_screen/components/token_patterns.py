@@ -17,6 +17,7 @@ _ATTRS = {"LOWER": 0, "ORTH": 1, "TEXT": 1, "IS_SPACE": 2, "IS_TITLE": 3, "LIKE_
 _BOOLEAN = (2, 3, 4)
 _COLUMNS = [LOWER, ORTH, IS_SPACE, IS_TITLE, LIKE_NUM]
 _OPS = (None, "?", "*")
+_TABLE_KEY = "nlp_screen_token_table"  # doc.user_data key of token_table's cache
 
 # One compiled token spec: (column of the token array, the values it accepts, op)
 Step = tuple[int, frozenset, Optional[str]]
@@ -77,13 +78,12 @@ class SimplePatternMatcher:
         if self._first_arrays is None:
             self._first_arrays = [np.array(sorted(v for c, v in self._by_first if c == col), dtype=np.uint64)
                                   for col in range(len(_COLUMNS))]
-        table = doc.to_array(_COLUMNS).astype(np.uint64)
+        table, columns = token_table(doc)
         # tokens a pattern may start at, found by numpy; only those reach the Python loop
         can_start = np.zeros(len(doc), dtype=bool)
         for col, firsts in enumerate(self._first_arrays):
             if len(firsts):
                 can_start |= _members(table[:, col], firsts)
-        columns = tuple(table[:, col].tolist() for col in range(len(_COLUMNS)))
         found: set[tuple[int, int, int]] = set()
         for start, end in ranges:
             for i in np.flatnonzero(can_start[start:end]).tolist():
@@ -95,6 +95,16 @@ class SimplePatternMatcher:
                             if stop > i:
                                 found.add((key_hash, i, stop))
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))
+
+
+def token_table(doc: Doc) -> tuple[np.ndarray, tuple[list[int], ...]]:
+    """The Doc's _COLUMNS as a numpy table and as one list per column, built once per Doc: the Sectionizer,
+    TargetMatcher and ConText each match on it (token attributes do not change between them: nothing retokenizes)."""
+    cached = doc.user_data.get(_TABLE_KEY)
+    if cached is None or len(cached[0]) != len(doc):
+        table = doc.to_array(_COLUMNS).astype(np.uint64)
+        cached = doc.user_data[_TABLE_KEY] = (table, tuple(table[:, col].tolist() for col in range(len(_COLUMNS))))
+    return cached
 
 
 def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
