@@ -62,10 +62,16 @@ def add_sentences(nlp: Language, patterns: Path) -> None:
 
 
 def add_sectionizer(nlp: Language, patterns: Path) -> None:
-    """medSpaCy's sectionizer with our header rules; a header must start its line."""
-    from medspacy.section_detection import Sectionizer, SectionRule  # noqa: F401  registers the factory
+    """medSpaCy's sectionizer with our header rules; a header must start its line.
+
+    "nlp_screen_sectionizer" is medSpaCy's Sectionizer without the per-token section attribute nothing reads
+    (components/sectionizer.py); the pipe keeps medSpaCy's name.
+    """
+    from medspacy.section_detection import SectionRule
+
+    from .components import sectionizer as _sectionizer  # noqa: F401  registers nlp_screen_sectionizer
     from .components.indexed_matcher import use_indexed_matcher
-    sectionizer = nlp.add_pipe("medspacy_sectionizer", config={
+    sectionizer = nlp.add_pipe("nlp_screen_sectionizer", name="medspacy_sectionizer", config={
         "rules": None, "require_start_line": True, "span_attrs": None, "input_span_type": None})
     use_indexed_matcher(sectionizer, "Sectionizer", nlp)
     sectionizer.add(SectionRule.from_json(str(patterns / "section_rules.json")))

@@ -17,6 +17,7 @@ _ATTRS = {"LOWER": 0, "ORTH": 1, "TEXT": 1, "IS_SPACE": 2, "IS_TITLE": 3, "LIKE_
 _BOOLEAN = (2, 3, 4)
 _COLUMNS = [LOWER, ORTH, IS_SPACE, IS_TITLE, LIKE_NUM]
 _OPS = (None, "?", "*")
+_TABLE_KEY = "nlp_screen_token_table"  # doc.user_data key of token_table's cache
 
 # One compiled token spec: (column of the token array, the values it accepts, op)
 Step = tuple[int, frozenset, Optional[str]]
@@ -27,9 +28,10 @@ class SimplePatternMatcher:
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
-        self._patterns: list[tuple[int, tuple[Step, ...]]] = []
+        self._patterns: list[tuple[int, tuple[Step, ...], bool]] = []  # key hash, steps, whether no step has an op
         self._by_first: dict[tuple[int, int], list[int]] = {}
         self._first_arrays: Optional[list[np.ndarray]] = None  # per column, the values a match may start with
+        self._first_columns: list[int] = []  # the columns some pattern starts with
 
     def __len__(self) -> int:
         return len(self._patterns)
@@ -44,7 +46,7 @@ class SimplePatternMatcher:
             return False
         key_hash = self.vocab.strings.add(key)
         index = len(self._patterns)
-        self._patterns.append((key_hash, steps))
+        self._patterns.append((key_hash, steps, all(op is None for _, _, op in steps)))
         for first in firsts:
             self._by_first.setdefault(first, []).append(index)
         self._first_arrays = None
@@ -77,24 +79,35 @@ class SimplePatternMatcher:
         if self._first_arrays is None:
             self._first_arrays = [np.array(sorted(v for c, v in self._by_first if c == col), dtype=np.uint64)
                                   for col in range(len(_COLUMNS))]
-        table = doc.to_array(_COLUMNS).astype(np.uint64)
+            self._first_columns = [col for col, firsts in enumerate(self._first_arrays) if len(firsts)]
+        table, columns = token_table(doc)
         # tokens a pattern may start at, found by numpy; only those reach the Python loop
         can_start = np.zeros(len(doc), dtype=bool)
-        for col, firsts in enumerate(self._first_arrays):
-            if len(firsts):
-                can_start |= _members(table[:, col], firsts)
-        columns = tuple(table[:, col].tolist() for col in range(len(_COLUMNS)))
+        for col in self._first_columns:
+            can_start |= _members(table[:, col], self._first_arrays[col])
         found: set[tuple[int, int, int]] = set()
         for start, end in ranges:
             for i in np.flatnonzero(can_start[start:end]).tolist():
                 i += start
-                for col in range(len(_COLUMNS)):
+                for col in self._first_columns:
                     for index in self._by_first.get((col, columns[col][i]), ()):
-                        key_hash, steps = self._patterns[index]
-                        for stop in _ends(steps, 0, i, end, columns):
-                            if stop > i:
+                        key_hash, steps, plain = self._patterns[index]
+                        # most rules are plain word sequences (all 52 section and 95 of 97 target token rules)
+                        stops = (_plain_end(steps, i, end, columns),) if plain else _ends(steps, 0, i, end, columns)
+                        for stop in stops:
+                            if stop is not None and stop > i:
                                 found.add((key_hash, i, stop))
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))
+
+
+def token_table(doc: Doc) -> tuple[np.ndarray, tuple[list[int], ...]]:
+    """The Doc's _COLUMNS as a numpy table and as one list per column, built once per Doc: the Sectionizer,
+    TargetMatcher and ConText each match on it (token attributes do not change between them: nothing retokenizes)."""
+    cached = doc.user_data.get(_TABLE_KEY)
+    if cached is None or len(cached[0]) != len(doc):
+        table = doc.to_array(_COLUMNS).astype(np.uint64)
+        cached = doc.user_data[_TABLE_KEY] = (table, tuple(table[:, col].tolist() for col in range(len(_COLUMNS))))
+    return cached
 
 
 def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -111,6 +124,18 @@ def _first_values(steps: tuple[Step, ...]) -> Optional[set[tuple[int, int]]]:
         if op is None:
             return firsts
     return None  # every step optional: spaCy would also match from anywhere; leave it to spaCy
+
+
+def _plain_end(steps: tuple[Step, ...], i: int, limit: int, columns) -> Optional[int]:
+    """Where a match of `steps`, none of them optional, starting at token i ends (within limit), or None: what
+    `_ends` yields for such steps, without its recursion."""
+    stop = i + len(steps)
+    if stop > limit:
+        return None
+    for k, (column, values, _) in enumerate(steps):
+        if columns[column][i + k] not in values:
+            return None
+    return stop
 
 
 def _ends(steps: tuple[Step, ...], k: int, i: int, limit: int, columns) -> Iterable[int]:

@@ -16,20 +16,48 @@ ALL_EXTRACTORS = (
     find_blasts, find_mrd, find_lesions, find_stages, find_status_phrases,
 )
 
+
+class Gate:
+    """Opens when any of `patterns` (small regexes; r"\b" may start one) occurs in the lowercased note.
+
+    One regex per alternative, each starting with its literal: Python's re then finds candidates with a fast literal
+    search, where an alternation or a leading \b makes it try the pattern at every character (measured on 4 KB notes:
+    the five gates written as one alternation with \b took 0.42 ms a note, a quarter of all value extraction).
+    """
+
+    def __init__(self, *patterns: str) -> None:
+        self.patterns = tuple(re.compile(literal_first(p)) for p in patterns)
+
+    def search(self, lower: str) -> bool:
+        return any(p.search(lower) for p in self.patterns)
+
+
+_LEADING_EDGE = re.compile(r"^\\b([a-z0-9]+)(?![?*+{])")
+
+
+def literal_first(pattern: str) -> str:
+    r"""`pattern` with a leading \b moved behind its first word, the same test: r"\bps\b" -> r"ps(?<!\wps)\b".
+
+    A word character has a word edge before it exactly when the character before it is no word character.
+    """
+    return _LEADING_EDGE.sub(lambda m: rf"{m[1]}(?<!\w{m[1]})", pattern)
+
+
 # Words without which an extractor cannot find anything, searched once in the lowercased note: a note without
 # them skips that extractor's regexes (most notes name only a few of these values). A gate must be a superset of
 # what its extractor matches; tests/test_extraction_cases.py runs every extractor through its gate.
 GATES: dict = {
-    find_cd5: re.compile(r"cd5"),
-    find_ecog: re.compile(r"ecog|\bps\b|performance|perf\b|kps|karnofsky"),
-    find_lvef: re.compile(r"\b(?:lv)?ef\b|ejection|function"),
-    find_spo2: re.compile(r"sat|spo2|o2|\box"),
-    find_labs: re.compile(r"\b(?:alt|ast|cr|creat|scr|t\.?\s?bili|bili|tbil|sgot|sgpt)|bilirubin|creatinine|aminotransferase"),
-    find_blasts: re.compile(r"blast"),
-    find_mrd: re.compile(r"mrd"),
-    find_lesions: re.compile(r"\d\s*(?:cm|mm)\b"),
-    find_stages: re.compile(r"stage"),
-    find_status_phrases: re.compile(r"relaps|recurren|\bline|regimen|induction|\blast\b|\bno\s"),
+    find_cd5: Gate("cd5"),
+    find_ecog: Gate("ecog", r"\bps\b", "performance", r"perf\b", "kps", "karnofsky"),
+    find_lvef: Gate(r"\bef\b", r"\blvef\b", "ejection", "function"),
+    find_spo2: Gate("sat", "spo2", "o2", r"\box"),
+    find_labs: Gate(r"\balt", r"\bast", r"\bcr", r"\bcreat", r"\bscr", r"\bt\.?\s?bili", r"\bbili", r"\btbil", r"\bsgot",
+                    r"\bsgpt", "bilirubin", "creatinine", "aminotransferase"),
+    find_blasts: Gate("blast"),
+    find_mrd: Gate("mrd"),
+    find_lesions: Gate(r"\d\s*(?:cm|mm)\b"),
+    find_stages: Gate("stage"),
+    find_status_phrases: Gate("relaps", "recurren", r"\bline", "regimen", "induction", r"\blast\b", r"\bno\s"),
 }
 
 
@@ -43,4 +71,4 @@ def run_extractors(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
             found.extend(extract(text, vocab, note_date))
     return found
 
-__all__ = ["Found", "Vocabulary", "load_vocabulary", "ALL_EXTRACTORS", "GATES", "run_extractors"]
+__all__ = ["Found", "Vocabulary", "load_vocabulary", "ALL_EXTRACTORS", "GATES", "Gate", "literal_first", "run_extractors"]

@@ -12,6 +12,9 @@ _MONTHS = {m: i for i, m in enumerate(
 _MONTH_WORD = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 
 _ISO_HINT = re.compile(r"\d{4}-\d\d")
+# Every ISO date, written-out date with its year and bare year holds four digits in a row; a third of our notes
+# have none, and this one search (~0.03 ms on 4 KB) spares them three regex passes (~0.25 ms).
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _ISO = re.compile(r"(?<![\d/])(\d{4})-(\d{2})(?:-(\d{2}))?(?![\d/])")
 # A date may follow a hyphen only as the end of a range ('07/15/2024-02/28/2025'), never after a word ('HIV-1/2').
 _SLASH = re.compile(r"(?<![\w/.])(?<![A-Za-z]-)(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
@@ -41,14 +44,15 @@ def find_dates(text: str, vocab: Vocabulary, note_date: Optional[dt.date] = None
 
     # Cheap substring tests first: each regex pass costs ~0.1 ms on a 4 KB note, most notes lack most forms.
     lower = text.lower()
-    if _ISO_HINT.search(text):
+    has_four_digits = _FOUR_DIGITS.search(text) is not None
+    if has_four_digits and _ISO_HINT.search(text):
         for m in _ISO.finditer(text):
             add(m, _safe(int(m[1]), int(m[2]), int(m[3] or 1)), "day" if m[3] else "month")
     has_slash, has_month = "/" in text, any(month in lower for month in _MONTHS)
     if has_slash:
         for m in _SLASH.finditer(text):
             add(m, _month_day_year(int(m[1]), int(m[2]), int(m[3])), "day")
-    if has_month:
+    if has_month and has_four_digits:
         for m in _WORDY.finditer(text):
             add(m, _safe(int(m[3]), _MONTHS[m[1][:3].lower()], int(m[2] or 1)), "day" if m[2] else "month")
     if has_slash:
@@ -64,7 +68,7 @@ def find_dates(text: str, vocab: Vocabulary, note_date: Optional[dt.date] = None
         if "ago" in lower:
             for m in _AGO.finditer(text):
                 add(m, _ago(m, note_date), "relative")
-    for m in _YEAR.finditer(text):
+    for m in (_YEAR.finditer(text) if has_four_digits else ()):
         add(m, _safe(int(m[1]), 1, 1), "year")
     found.sort(key=lambda f: f.start)
     return found

@@ -61,6 +61,8 @@ _PAIR = re.compile(r"(?<![\w/])(AST|ALT)/(AST|ALT)\s*:?\s*(\d+(?:\.\d+)?)\s*/\s*
 
 def _paired_transaminases(text: str):
     """'AST/ALT 45/62 U/L' gives both values."""
+    if "AST/" not in text and "ALT/" not in text:  # the case-sensitive regex needs one; a pass costs ~0.05 ms
+        return
     for m in _PAIR.finditer(text):
         if m[1] == m[2]:
             continue

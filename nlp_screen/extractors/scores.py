@@ -123,6 +123,10 @@ _SHORT_STARTS = ("\n", ": ", ". ", "# ", "\t")
 _AGE_AFTER_NAME = re.compile(r"\b(?:Mrs|Mr|Ms|Miss|Mx)\.?\s+[^\n,]{1,40},\s*(\d{1,3})\s*(?:years|yrs|y)\b")
 _AGE_FIELD = re.compile(r"(?<![\w])(?:Age|AGE)\s*:?\s*(\d{1,3})\b(?!\s*(?:%|y|mo|months|weeks))|\baged\s+(\d{1,3})\b")
 _SEX_FIELD = re.compile(r"(?<![\w])(?:Sex|SEX|Gender|GENDER)\s*:\s*(M|F|Male|Female|male|female|MALE|FEMALE)\b")
+# The words without which each of the three case-sensitive regexes above cannot match ("Mrs" holds "Mr")
+_TITLE_WORDS = ("Mr", "Ms", "Mx", "Miss")
+_AGE_FIELD_WORDS = ("Age", "AGE", "aged")
+_SEX_FIELD_WORDS = ("Sex", "SEX", "Gender", "GENDER")
 _SEX = {"m": "male", "male": "male", "man": "male", "gentleman": "male",
         "f": "female", "female": "female", "woman": "female", "lady": "female"}
 
@@ -142,14 +146,19 @@ def find_age_sex(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
         if follows or (starts and re.match(r"\s+[A-Za-z]", text[m.end():m.end() + 2])):
             out.append(Found(m.start(), m.end(), "age", "AGE", value=float(m[1])))
             out.append(Found(m.start(2), m.end(2), "sex", _SEX[m[2].lower()]))
-    for m in _AGE_AFTER_NAME.finditer(text):
-        out.append(Found(m.start(1), m.end(), "age", "AGE", value=float(m[1])))
-    lower = text.lower()
-    if "age" in lower:
+    # These three regexes are case-sensitive: each runs only where its own spelling occurs (a pass costs ~0.07 ms)
+    if _has_any(text, _TITLE_WORDS):
+        for m in _AGE_AFTER_NAME.finditer(text):
+            out.append(Found(m.start(1), m.end(), "age", "AGE", value=float(m[1])))
+    if _has_any(text, _AGE_FIELD_WORDS):
         for m in _AGE_FIELD.finditer(text):
             g = 1 if m[1] else 2
             out.append(Found(m.start(), m.end(g), "age", "AGE", value=float(m[g])))
-    if "sex" in lower or "gender" in lower:
+    if _has_any(text, _SEX_FIELD_WORDS):
         for m in _SEX_FIELD.finditer(text):
             out.append(Found(m.start(1), m.end(1), "sex", _SEX[m[1].lower()]))
     return out
+
+
+def _has_any(text: str, words: tuple[str, ...]) -> bool:
+    return any(word in text for word in words)

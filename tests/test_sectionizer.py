@@ -1,0 +1,57 @@
+"""Our lean Sectionizer gives exactly medSpaCy's doc._.sections on real notes, without per-token attributes."""
+import json
+from pathlib import Path
+
+import pytest
+from medspacy.section_detection import SectionRule, Sectionizer  # noqa: F401  registers medspacy_sectionizer
+
+from nlp_screen.components.indexed_matcher import use_indexed_matcher
+from nlp_screen.components.sectionizer import LeanSectionizer
+from nlp_screen.pipeline import build_nlp
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTE_FILES = [ROOT / "corpus_samples" / "notes.jsonl", *sorted((ROOT / "tests" / "cases").glob("blind_set*/notes.jsonl"))]
+
+
+@pytest.fixture(scope="module")
+def pipelines():
+    ours = build_nlp()
+    reference = build_nlp()
+    config = reference.get_pipe_config("medspacy_sectionizer")
+    config.pop("factory")
+    reference.replace_pipe("medspacy_sectionizer", "medspacy_sectionizer", config=config)
+    sectionizer = reference.get_pipe("medspacy_sectionizer")
+    use_indexed_matcher(sectionizer, "Sectionizer", reference)
+    sectionizer.add(SectionRule.from_json(str(ROOT / "patterns" / "section_rules.json")))
+    return ours, reference
+
+
+def _texts() -> list[str]:
+    return [json.loads(line)["text"] for path in NOTE_FILES for line in path.open(encoding="utf-8") if line.strip()]
+
+
+def _sections(nlp, text):
+    doc = nlp.make_doc(text)
+    for name in ("nlp_screen_sentences", "medspacy_sectionizer"):
+        doc = nlp.get_pipe(name)(doc)
+    return doc, [(s.category, s.title_start, s.title_end, s.body_start, s.body_end, s.parent,
+                  s.rule.literal if s.rule else None) for s in doc._.sections]
+
+
+def test_the_pipeline_uses_the_lean_sectionizer_under_medspacys_name(pipelines):
+    ours, reference = pipelines
+    assert isinstance(ours.get_pipe("medspacy_sectionizer"), LeanSectionizer)
+    assert not isinstance(reference.get_pipe("medspacy_sectionizer"), LeanSectionizer)
+
+
+def test_lean_sections_equal_medspacy_sections(pipelines):
+    ours, reference = pipelines
+    texts = _texts()
+    with_headers = 0
+    for text in texts:
+        ours_doc, ours_sections = _sections(ours, text)
+        _, reference_sections = _sections(reference, text)
+        assert ours_sections == reference_sections
+        with_headers += any(s[0] is not None for s in ours_sections)
+        assert all(token._.section is None for token in ours_doc)
+    assert with_headers > len(texts) // 2  # the comparison covers notes with sections, not only the trivial case
