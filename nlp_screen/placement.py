@@ -10,8 +10,10 @@ from .extractors import Found
 # How far (characters, same line) a date may stand from a mention and still be "written beside" it.
 _DATE_REACH = 60
 # Words between a value and a date that give the date to something else: 'LVEF 44% (previously 60% in 02/2024)',
-# '... on blood flow 09/30/2024). Yellow fever vaccine' (a sentence ends between them).
-_SEPARATES = re.compile(r"\b(?:previously|prior|formerly|compared|baseline)\b|[.;](?:\s|$)", re.I)
+# '... on blood flow 09/30/2024). Yellow fever vaccine' (a sentence ends between them), '08/20/2025  Indication:
+# cumulative anthracycline (CHOEP x3)' (the exam's date; an indication names what came before it).
+_SEPARATES = re.compile(r"\b(?:previously|prior|formerly|compared|baseline)\b|[.;](?:\s|$)"
+                        r"|\b(?:indications?|reason\s+for\s+(?:study|exam|examination|referral|consult))\s*:", re.I)
 # How far a date heading a line reaches into it: a list item or table row, not a dictated paragraph that
 # starts with the visit date.
 _HEADING_REACH = 150
