@@ -31,8 +31,9 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
     Each date on a line is claimed by the mention nearest to it on that line ("LVEF 40% (03/2023) -> 58% on TTE
     01/09/2025" gives 40% the 2023 date and 58% the 2025 one). A mention that claimed a date takes the nearest it
     claimed (a therapy takes the latest: '07/15/2024-02/28/2025: duvelisib' ended 02/28/2025); one that claimed none
-    takes, unless it is a therapy, the closest date before it that labels its line ('BM 04/22/25: 38% blasts,
-    CD5 92%'), else a date on its section's title line ('LABS (05/09/2025)'). A therapy's date must be its own:
+    takes, unless it is a therapy, the date heading its column in a flowsheet (a line of dates above its row), else
+    the closest date before it that labels its line ('BM 04/22/25: 38% blasts, CD5 92%'), else a date on its
+    section's title line ('LABS (05/09/2025)'). A therapy's date must be its own:
     a visit date heading a dictated paragraph is not when CHOP was given.
     """
     if not dates:
@@ -63,6 +64,10 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
             pick = max(mine, key=lambda gd: gd[1].attrs["iso"]) if is_therapy else min(mine, key=lambda gd: gd[0])
             out.append(pick[1])
             continue
+        column = _column_date(text, s, e, line_of, dates_by_line) if not is_therapy else None
+        if column is not None:
+            out.append(column)
+            continue
         before = [d for d in dates_by_line.get(line_of(s), ()) if d.end <= s and s - d.end <= _HEADING_REACH
                   and _heads_its_line(text, d)] if not is_therapy else []
         if before:
@@ -73,6 +78,41 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
                     and line_of(d.start) == line_of(title[0])] if title else []
         out.append(in_title[0] if in_title else None)
     return out
+
+
+# How far up a flowsheet's header line of dates may stand above a row, and how many characters a value may stand
+# beside its column's date (numbers and dates are aligned left or right).
+_HEADER_LOOKBACK = 15
+_COLUMN_SLACK = 2
+
+
+def _column_date(text: str, start: int, end: int, line_of: "LineIndex",
+                 dates_by_line: dict[int, list[Found]]) -> Optional[Found]:
+    """The date of a flowsheet column holding the value that ends the mention:
+        "            01/25    01/26    01/28      Ref"
+        "Creatinine  2.9 H    2.6 H    2.3 H      0.7-1.1"   ('2.3' -> 01/28)
+    The header is the nearest line above with two or more dates, with no blank line between; the value must lie
+    under one of them, else no date."""
+    line = line_of(start)
+    value_end = start + len(text[start:end].rstrip())
+    value_start = max(start, *(text.rfind(blank, start, value_end) + 1 for blank in " \t|"))
+    value_col = (value_start - line_of.start(line), value_end - line_of.start(line))
+    for above in range(line - 1, max(-1, line - 1 - _HEADER_LOOKBACK), -1):
+        if not text[line_of.start(above):line_of.start(above + 1)].strip():
+            return None  # a blank line ends the table
+        header = dates_by_line.get(above, ())
+        if len(header) < 2:
+            continue
+        origin = line_of.start(above)
+        gap, date = min(((_column_gap(value_col, (d.start - origin, d.end - origin)), d) for d in header),
+                        key=lambda gd: gd[0])
+        return date if gap <= _COLUMN_SLACK else None
+    return None
+
+
+def _column_gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Characters between two column ranges (0 when they overlap)."""
+    return max(0, max(a[0], b[0]) - min(a[1], b[1]))
 
 
 def _heads_its_line(text: str, date: Found) -> bool:
@@ -97,3 +137,7 @@ class LineIndex:
 
     def __call__(self, char: int) -> int:
         return bisect.bisect_left(self._breaks, char)
+
+    def start(self, line: int) -> int:
+        """Offset of the first character of `line` (0-based, as __call__ numbers them)."""
+        return 0 if line <= 0 else self._breaks[line - 1] + 1

@@ -33,9 +33,16 @@ def find_labs(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     analytes = vocab["labs"]["analytes"]
     rx = _analyte_regex(tuple((a, tuple(s["names"]), tuple(s["case_sensitive_names"])) for a, s in analytes.items()))
     out: list[Found] = list(_paired_transaminases(text))
-    for m in rx.finditer(text):
+    matches = list(rx.finditer(text))
+    for k, m in enumerate(matches):
         analyte = m.lastgroup
         if _NOT_SERUM_TOTAL.search(text[max(0, m.start() - 12):m.start()]) or text[m.end():m.end() + 1] == "/":
+            continue
+        row = _trend_row(text, m.end())
+        if row is not None:
+            cells, uln, unit = row
+            out += [Found(m.start() if i == 0 else vs, ve, "lab", analyte, value=value, unit=unit, attrs={"uln": uln})
+                    for i, (vs, ve, value) in enumerate(cells)]
             continue
         v = _VALUE.match(text, m.end())
         if not v or _is_ratio(text, v.end()):
@@ -47,6 +54,8 @@ def find_labs(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
             pos = c.end()
         unit = next((u for *_, u in reversed(values) if u), None)
         uln = _upper_limit(text, pos)
+        if uln is None:
+            uln = _stated_upper_limit(text, pos, matches[k + 1].start() if k + 1 < len(matches) else len(text))
         for i, (vs, ve, value, own_unit) in enumerate(values):
             start = m.start() if i == 0 else vs
             out.append(Found(start, ve, "lab", analyte, value=value, unit=_norm_unit(own_unit or unit),
@@ -75,7 +84,35 @@ def _is_ratio(text: str, pos: int) -> bool:
     return bool(re.match(r"\s*x\s*ULN", text[pos:pos + 8], re.I))
 
 
-_TABLE_RANGE = re.compile(r"(?:\s*\((?:H|L)\))?[ \t|]+(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)(?=\s*(?:H|L|HH|LL|\*)?\s*\|?\s*$)", re.M)
+_FLAG = r"(?:HH|LL|H|L|\*)"
+_TABLE_RANGE = re.compile(r"(?:\s*\((?:H|L)\)|[ \t]*" + _FLAG + r"(?=[ \t|]))?[ \t|]*(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)"
+                          r"(?=[ \t]*" + _FLAG + r"?[ \t]*(?:mg/d[lL]|[uµμ]mol/L|micromol/L|I?U/L)?[ \t]*" + _FLAG
+                          + r"?[ \t]*\|?[ \t]*$)", re.M)
+
+
+_UNIT = r"(mg/d[lL]|[uµμ]mol/L|micromol/L|I?U/L)"
+# one cell of a trend row: a number, maybe flagged ('2.9 H', '2.6*', '48 (H)'), standing alone between blanks
+_CELL = re.compile(r"[ \t|]+(\d+(?:\.\d+)?)(?:[ \t]*(?:HH|LL|H|L|\*|\((?:H|L)\)))?(?=[ \t|]|$)", re.M)
+_ROW_HEAD = re.compile(r"(?:[ \t]*(?:\(\s*" + _UNIT + r"\s*\)|:))?", re.I)
+_ROW_TAIL = re.compile(r"[ \t|]*(?:(?:\d+(?:\.\d+)?\s*[-–]\s*|[<≤]\s*=?\s*)(\d+(?:\.\d+)?))?[ \t]*" + _UNIT + r"?[ \t|]*$",
+                       re.M | re.I)
+
+
+def _trend_row(text: str, pos: int) -> Optional[tuple[list[tuple[int, int, float]], Optional[float], Optional[str]]]:
+    """A flowsheet row after an analyte's name: two or more values in columns, maybe a reference range and a unit
+    at its end ('Creatinine  2.9 H  2.6 H  2.3 H  0.7-1.1 mg/dL'), as (start, end, value) cells, ULN, unit.
+    Each cell is its own dated value (placement gives it its column's date); the range is every cell's."""
+    head = _ROW_HEAD.match(text, pos)
+    unit = head[1]
+    cells, pos = [], head.end()
+    while (c := _CELL.match(text, pos)) is not None:
+        cells.append((c.start(1), c.end(1), float(c[1])))
+        pos = c.end()
+    tail = _ROW_TAIL.match(text, pos)
+    if len(cells) < 2 or tail is None:
+        return None
+    uln = float(tail[1]) if tail[1] else None
+    return cells, uln, _norm_unit(unit or tail[2])
 
 
 def _upper_limit(text: str, pos: int) -> Optional[float]:
@@ -83,6 +120,20 @@ def _upper_limit(text: str, pos: int) -> Optional[float]:
     unbracketed reference column ('88 U/L     0-40     H')."""
     r = _RANGE.match(text, pos) or _TABLE_RANGE.match(text, pos)
     return float(r[2]) if r else None
+
+
+_STATED_ULN = re.compile(r"\b(?:ULN|upper\s+limit(?:\s+of\s+normal)?)\s*(?:of|is|=|:)?\s*(\d+(?:\.\d+)?)(?!\.?\d|\s*x)", re.I)
+_CLAUSE_END = re.compile(r"[.;](?:\s|$)|\n")
+_STATED_REACH = 80
+
+
+def _stated_upper_limit(text: str, pos: int, next_analyte: int) -> Optional[float]:
+    """A ULN stated later in the value's sentence, before any other analyte: 'creatinine 2.3 today, still >2x ULN
+    (ULN 1.1 on our lab)'."""
+    end = min(pos + _STATED_REACH, next_analyte)
+    clause = _CLAUSE_END.search(text, pos, end)
+    m = _STATED_ULN.search(text, pos, clause.start() if clause else end)
+    return float(m[1]) if m else None
 
 
 def _norm_unit(unit: Optional[str]) -> Optional[str]:
