@@ -17,7 +17,14 @@ from spacy.tokens import Doc, Span
 
 from .components.context import context_cues
 from .extractors import Found, load_vocabulary
-from .extractors.readers import read_course, read_nyha_class, read_test_result, read_therapy_course, words_near
+from .extractors.readers import (
+    read_course,
+    read_nyha_class,
+    read_test_result,
+    read_therapy_course,
+    reads_first_course_only,
+    words_near,
+)
 from .models import CONTEXT_FLAGS, Evidence, Mention, Note, NoteFacts
 from .pipeline import SPAN_GROUP, build_nlp, default_patterns_dir
 from .placement import LineIndex, assign_dates
@@ -236,6 +243,9 @@ def _read_after(kind: str, label: str, span: Span, text: str, attrs: dict, vocab
         attrs["course"] = read_course(text, span.start_char, span.end_char, vocabulary)
     elif kind == "therapy":
         attrs.update(read_therapy_course(text, span.start_char, span.end_char))
+    elif kind == "disease_status" and label in ("PRIMARY_REFRACTORY", "REFRACTORY"):
+        if reads_first_course_only(text, span.start_char, span.end_char):
+            attrs["first_course_only"] = True
     elif kind == "diagnosis" and not attrs.get("exception"):
         s, e = span.start_char, span.end_char
         if "prostat" in span.text.lower() and words_near(text, s, e, vocabulary, "localized_prostate", 40, 100):

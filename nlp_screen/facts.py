@@ -25,6 +25,11 @@ def is_affirmed(m: Mention) -> bool:
     return is_own(m) and not m.negated
 
 
+def is_possible(m: Mention) -> bool:
+    """The patient's own, written as uncertain: 'we cannot confirm whether the autologous SCT was performed'."""
+    return m.uncertain and not (m.family or m.hypothetical or m.negated)
+
+
 def is_absent(m: Mention) -> bool:
     """A documented absence: 'no CNS involvement', 'HIV Ab nonreactive'."""
     return is_own(m) and m.negated

@@ -14,6 +14,10 @@ _DATE_REACH = 60
 # cumulative anthracycline (CHOEP x3)' (the exam's date; an indication names what came before it).
 _SEPARATES = re.compile(r"\b(?:previously|prior|formerly|compared|baseline)\b|[.;](?:\s|$)"
                         r"|\b(?:indications?|reason\s+for\s+(?:study|exam|examination|referral|consult))\s*:", re.I)
+# For a therapy, also a test or procedure between it and the date: the date is the test's ('Response to
+# re-induction: bone marrow aspirate/biopsy done 09/22/2025').
+_SEPARATES_THERAPY = re.compile(r"\b(?:marrow|biops(?:y|ies)|aspirates?|lumbar\s+puncture|LP|PET|CT|MRI|echo|TTE|scans?|"
+                                r"imaging|labs?|CBC|CSF|flow|MRD)\b", re.I)
 # How far a date heading a line reaches into it: a list item or table row, not a dictated paragraph that
 # starts with the visit date.
 _HEADING_REACH = 150
@@ -45,15 +49,18 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
     claimed: dict[int, list[tuple[int, Found]]] = {}
     dates_by_line: dict[int, list[Found]] = {}
     for d in dates:
+        if _is_birth_date(text, d):
+            continue
         line = line_of(d.start)
         dates_by_line.setdefault(line, []).append(d)
         best: Optional[tuple[int, int]] = None
         for i in by_line.get(line, ()):
-            s, e, _ = mentions[i]
+            s, e, is_therapy = mentions[i]
             gap = d.start - e if d.start >= e else s - d.end
             if not 0 <= gap <= _DATE_REACH or (best is not None and gap >= best[0]):
                 continue
-            if not _SEPARATES.search(text[e:d.start] if d.start >= e else text[d.end:s]):
+            between = text[e:d.start] if d.start >= e else text[d.end:s]
+            if not _SEPARATES.search(between) and not (is_therapy and d.start >= e and _SEPARATES_THERAPY.search(between)):
                 best = (gap, i)
         if best is not None:
             claimed.setdefault(best[1], []).append((best[0], d))
@@ -113,6 +120,14 @@ def _column_date(text: str, start: int, end: int, line_of: "LineIndex",
 def _column_gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     """Characters between two column ranges (0 when they overlap)."""
     return max(0, max(a[0], b[0]) - min(a[1], b[1]))
+
+
+_BIRTH = re.compile(r"\b(?:DOB|D\.O\.B\.?|born|date\s+of\s+birth|birth\s*date)\b[^\n]{0,16}$", re.I)
+
+
+def _is_birth_date(text: str, date: Found) -> bool:
+    """'DOB [redacted] 2000 (24 years old)': a birth date is no mention's date (the age beside it is today's)."""
+    return bool(_BIRTH.search(text, max(0, date.start - 30), date.start))
 
 
 def _heads_its_line(text: str, date: Found) -> bool:

@@ -87,6 +87,14 @@ CASES = [
     case("inc_relapsed_refractory", "fail", "first CR without relapse", TALL, therapy("chemotherapy", "hyper-CVAD", level="regimen"), status("CR", "in CR1, MRD negative")),
     case("inc_relapsed_refractory", "unknown", "relapsed, prior treatment unknown", dx("T-LBL", "T-lymphoblastic lymphoma"), status("RELAPSE", "relapsed")),
     case("inc_relapsed_refractory", "unknown", "nothing about the course", TALL),
+    case("inc_relapsed_refractory", "unknown", "T-ALL induction failure after course I, response to a second course pending", TALL,
+         status("PRIMARY_REFRACTORY", "primary induction failure", first_course_only=True), status("INDUCTION_CYCLES", value=2),
+         therapy("chemotherapy", "CALGB 10403", level="regimen", date="2025-07-11"), therapy("chemotherapy", "nelarabine", date="2025-08-25")),
+    case("inc_relapsed_refractory", "pass", "T-ALL primary induction failure, 2 induction cycles", TALL,
+         status("PRIMARY_REFRACTORY", "primary induction failure"), status("INDUCTION_CYCLES", value=2)),
+    case("inc_relapsed_refractory", "unknown", "lymphoma relapse after one line, whether auto-HSCT was given is unconfirmed", PTCL,
+         therapy("chemotherapy", "CHOEP", level="regimen"), status("RELAPSE", "relapsed"),
+         therapy("hsct_autologous", "autologous SCT", "whether the autologous SCT was performed", uncertain=True)),
 
     # ---- inc_cd5: flow >= 20% (dim counts) or IHC > 30%; the most recent result decides
     case("inc_cd5", "pass", "flow 92%", cd5(92)),
@@ -219,6 +227,8 @@ CASES = [
     case("exc_recent_anticancer_therapy", "fail", "intrathecal chemotherapy 5 days before counts as chemotherapy", therapy("chemotherapy", "intrathecal chemotherapy", "IT methotrexate", date=ago(5))),
     case("exc_recent_anticancer_therapy", "pass", "mogamulizumab 3 days before is immunotherapy; last chemo 60 days before", therapy("chemotherapy", "ICE", level="regimen", date=ago(60)), therapy("immunotherapy", "mogamulizumab", date=ago(3))),
     case("exc_recent_anticancer_therapy", "unknown", "no therapy dates", TALL),
+    case("exc_recent_anticancer_therapy", "pass", "'No leukemia therapy since relapse' (the No is the statement's own)", TALL,
+         status("NO_THERAPY_SINCE", "leukemia therapy since", negated=True)),
 
     # ---- exc_active_infection: active / uncontrolled within 1 week
     case("exc_active_infection", "fail", "pneumonia on IV antibiotics 3 days before", cond("ACTIVE_INFECTION", "pneumonia on IV antibiotics", course="active", note_date=ago(3))),

@@ -19,6 +19,9 @@ CASES = [
     ("Ischemic stroke (L MCA) 2019, no residual deficits", "condition", "Ischemic stroke", dt.date(2019, 1, 1)),
     ("Neutropenic fever 2 weeks ago, resolved.", "condition", "Neutropenic fever", dt.date(2025, 4, 28)),
     ("ECOG 1", "ecog", "ECOG 1", None),
+    ("Response to re-induction: bone marrow aspirate/biopsy done 09/22/2024 - results pending.", "therapy", "re-induction", None),
+    ("Re-induction with nelarabine 08/25/2024.", "therapy", "nelarabine", dt.date(2024, 8, 25)),
+    ("Re: Miss [redacted], DOB [redacted] 2000 (24 years old)", "age", "24", None),
     ("08/20/2025   Indication: cumulative anthracycline (CHOEP x3), pre-trial evaluation.", "therapy", "CHOEP", None),
     ("TTE 08/20/2025   Indication: pre-trial evaluation. LVEF 60%.", "lvef", "LVEF 60%", dt.date(2025, 8, 20)),
 ]

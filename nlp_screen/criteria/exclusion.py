@@ -108,7 +108,8 @@ def exc_recent_anticancer_therapy(f: PatientFacts, p: Protocol) -> object:
         if not _within(f, m.date, window):
             return passed("exc_recent_anticancer_therapy", EXC, f"Last therapy on {m.date.isoformat()}, "
                           f"{(f.as_of - m.date).days} days before {f.as_of.isoformat()} ({quote(m)}).", m)
-    none_given = f.of("therapy", *RECENT_THERAPY, where=is_absent) + f.of("disease_status", "NO_THERAPY_SINCE", where=is_affirmed)
+    # 'No leukemia therapy since relapse' states an absence itself: the 'No' that ConText reads on it is its own
+    none_given = f.of("therapy", *RECENT_THERAPY, where=is_absent) + f.of("disease_status", "NO_THERAPY_SINCE")
     if none_given:
         return passed("exc_recent_anticancer_therapy", EXC, f"No recent anticancer therapy ({quote(none_given[-1])}).", none_given[-1])
     return unknown("exc_recent_anticancer_therapy", EXC, "The date of the last anticancer therapy is not documented.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from ..facts import CUTANEOUS_CATEGORIES, T_CELL_CATEGORIES, PatientFacts, is_affirmed, is_own
+from ..facts import CUTANEOUS_CATEGORIES, T_CELL_CATEGORIES, PatientFacts, is_affirmed, is_own, is_possible
 from ..models import Mention
 from ..protocol import Protocol
 from .common import MANUAL_REVIEW, display, failed, fmt, passed, quote, unknown, when_text
@@ -152,14 +152,19 @@ def inc_relapsed_refractory(f: PatientFacts, p: Protocol) -> object:
         rel, tx = post_hsct
         return passed(cid, INC, f"Relapse{when_text(rel)} after {tx.name or 'HSCT'}{when_text(tx)}.", rel, tx)
     failure = by["REFRACTORY"] + by["PRIMARY_REFRACTORY"] + by["PROGRESSION"] + by["RELAPSED_REFRACTORY"] + by["RELAPSE"]
-    if by["PRIMARY_REFRACTORY"] and (not tall or cycles >= min_cycles or lines >= min_lines):
-        m = f.latest(by["PRIMARY_REFRACTORY"])
+    # T-ALL: a failure written of the first induction course only ('induction failure after course I') does not
+    # show the failure of >= 2 cycles or lines the protocol asks for, however many were given since
+    refractory, primary = (
+        [m for m in by[label] if not (tall and m.attrs.get("first_course_only"))] for label in ("REFRACTORY", "PRIMARY_REFRACTORY"))
+    if primary and (not tall or cycles >= min_cycles or lines >= min_lines):
+        m = f.latest(primary)
         return passed(cid, INC, f"Primary refractory disease ({quote(m)}).", m, *by["INDUCTION_CYCLES"][-1:])
-    if tall and cycles >= min_cycles and (by["REFRACTORY"] or by["PRIMARY_REFRACTORY"]):
+    if tall and cycles >= min_cycles and (refractory or primary):
         m = f.latest(by["INDUCTION_CYCLES"])
         return passed(cid, INC, f"Refractory to {cycles} induction cycles.", m)
-    if failure and lines >= min_lines:
-        m = f.latest(failure)
+    shown = refractory + primary + by["PROGRESSION"] + by["RELAPSED_REFRACTORY"] + by["RELAPSE"]
+    if shown and lines >= min_lines:
+        m = f.latest(shown)
         evidence = [m] + [f.latest(by["LINES"])] if by["LINES"] else [m] + therapies[-2:]
         return passed(cid, INC, f"Relapsed/refractory after {lines} lines of therapy ({quote(m)}).", *evidence)
     relapse = by["RELAPSE"] + by["RELAPSED_REFRACTORY"]
@@ -178,8 +183,11 @@ def inc_relapsed_refractory(f: PatientFacts, p: Protocol) -> object:
     if by["CR"] and not failure and not suspected_failure(f):
         m = f.latest(by["CR"])
         return failed(cid, INC, f"In remission without a documented relapse ({quote(m)}).", m)
-    # 'relapsed/refractory' says nothing about which: only a written relapse after one line decides this fail
-    if by["RELAPSE"] and lines == 1 and not hsct and not (by["REFRACTORY"] or by["PRIMARY_REFRACTORY"] or by["PROGRESSION"]):
+    # 'relapsed/refractory' says nothing about which: only a written relapse after one line decides this fail, and
+    # only when no note leaves a transplant open ('we cannot confirm whether the autologous SCT was performed')
+    maybe_hsct = f.of("therapy", "hsct_allogeneic", "hsct_autologous", where=is_possible)
+    if (by["RELAPSE"] and lines == 1 and not hsct and not maybe_hsct
+            and not (by["REFRACTORY"] or by["PRIMARY_REFRACTORY"] or by["PROGRESSION"])):
         m = f.latest(by["RELAPSE"])
         if not tall:
             return failed(cid, INC, f"Lymphoma relapse after a single line of therapy without HSCT ({quote(m)}).", m, *therapies[-1:])

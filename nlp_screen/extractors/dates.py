@@ -49,9 +49,10 @@ def find_dates(text: str, vocab: Vocabulary, note_date: Optional[dt.date] = None
         for m in _ISO.finditer(text):
             add(m, _safe(int(m[1]), int(m[2]), int(m[3] or 1)), "day" if m[3] else "month")
     has_slash, has_month = "/" in text, any(month in lower for month in _MONTHS)
-    if has_slash:
-        for m in _SLASH.finditer(text):
-            add(m, _month_day_year(int(m[1]), int(m[2]), int(m[3])), "day")
+    slashed = list(_SLASH.finditer(text)) if has_slash else []
+    day_first = _writes_day_first(slashed)
+    for m in slashed:
+        add(m, _month_day_year(int(m[1]), int(m[2]), int(m[3]), day_first, note_date), "day")
     if has_month and has_four_digits:
         for m in _WORDY.finditer(text):
             add(m, _safe(int(m[3]), _MONTHS[m[1][:3].lower()], int(m[2] or 1)), "day" if m[2] else "month")
@@ -61,7 +62,8 @@ def find_dates(text: str, vocab: Vocabulary, note_date: Optional[dt.date] = None
     if note_date is not None:
         if has_slash:
             for m in _MONTH_DAY.finditer(text):
-                add(m, _infer_year(int(m[1]), int(m[2]), note_date), "day")
+                month, day = (int(m[2]), int(m[1])) if day_first else (int(m[1]), int(m[2]))
+                add(m, _infer_year(month, day, note_date), "day")
         if has_month:
             for m in _MONTH_ONLY.finditer(text):
                 add_span(m.start(1), m.end(1), _month_before(_MONTHS[m[1][:3].lower()], note_date), "month")
@@ -81,13 +83,33 @@ def _safe(y: int, m: int, d: int) -> Optional[dt.date]:
         return None
 
 
-def _month_day_year(a: int, b: int, y: int) -> Optional[dt.date]:
-    """US order by default; day-first only when the first number cannot be a month (14/03/2025)."""
+# A note may name a date shortly after its own (a scheduled scan); one months later is a misreading.
+_FUTURE_SLACK = dt.timedelta(days=60)
+
+
+def _writes_day_first(slashed: list[re.Match]) -> bool:
+    """A note writes dates day-first when one of its dates can only be read so (15/03/2024) and none can only be
+    read month-first (03/15/2024): a British letter's 12/03/2024 is 12 March."""
+    firsts = [(int(m[1]), int(m[2])) for m in slashed]
+    return any(a > 12 >= b for a, b in firsts) and not any(b > 12 >= a for a, b in firsts)
+
+
+def _month_day_year(a: int, b: int, y: int, day_first: bool = False,
+                    note_date: Optional[dt.date] = None) -> Optional[dt.date]:
+    """US order by default; day-first when the first number cannot be a month (14/03/2025), when the note writes
+    its dates day-first, or when the month-first reading would lie months after the note's date and the day-first
+    one does not."""
     if y < 100:  # '03/14/25' is 2025; '2/27/95' is 1995
         y += 2000 if y <= (dt.date.today().year % 100) + 1 else 1900
     if a > 12 and b <= 12:
         return _safe(y, b, a)
-    return _safe(y, a, b)
+    us, day_first_date = _safe(y, a, b), _safe(y, b, a)
+    if day_first and day_first_date is not None:
+        return day_first_date
+    if (note_date is not None and us is not None and day_first_date is not None
+            and us > note_date + _FUTURE_SLACK and day_first_date <= note_date):
+        return day_first_date
+    return us
 
 
 def _infer_year(m: int, d: int, note_date: dt.date) -> Optional[dt.date]:

@@ -121,7 +121,7 @@ _LAST_THERAPY = re.compile(
     r"lymphoma-directed\s+therapy|leukemia-directed\s+therapy)\b", re.I)
 # the span leaves out 'no' so that ConText still reads it as the negation of the therapy word
 _NO_THERAPY_SINCE = re.compile(
-    r"\bno\s+((?:\w+\s+){0,2}?(?:therapy|treatment|tx|chemo(?:therapy)?|anti-?cancer\s+therapy)\s+(?:has\s+been\s+|was\s+)?"
+    r"\bno\s+((?:[\w-]+\s+){0,2}?(?:therapy|treatment|tx|chemo(?:therapy)?|anti-?cancer\s+therapy)\s+(?:has\s+been\s+|was\s+)?"
     r"(?:given\s+)?(?:since|after|following))\b", re.I)
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 

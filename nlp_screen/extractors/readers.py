@@ -103,6 +103,20 @@ _GIVEN_AFTER = re.compile(r"\b(?:infusion|infused|given|administered|received|co
 _NOT_HISTORY = re.compile(r"\b(?:approved|available|options?|candidate|eligible|indicated|offered|insurance|covered)\b", re.I)
 
 
+# 'induction failure after course I', 'after one induction course (induction failure; not in CR)', 'refractory to the
+# first induction': a failure that speaks of the first course only
+_FIRST_COURSE = re.compile(
+    r"\b(?:after|following|post|to|with)\s+(?:(?:the|a)\s+)?(?:first|1st|one|single|initial)\s+(?:[\w/-]+\s+){0,2}?"
+    r"(?:induction|course|cycle|block|attempt)s?\b|\b(?:course|cycle|block)\s+(?:I|1|one)\b(?!\s*(?:and|&|\+|-|/)\s*(?:II|2|two)\b)",
+    re.I)
+
+
+def reads_first_course_only(text: str, start: int, end: int) -> bool:
+    """A failure statement ('primary induction failure', 'refractory') written of the first induction course only:
+    the protocol's T-ALL refractoriness needs failure of two or more."""
+    return bool(_FIRST_COURSE.search(clause_before(text, start, 50)) or _FIRST_COURSE.search(clause_after(text, end, 50)))
+
+
 def words_near(text: str, start: int, end: int, vocab: Vocabulary, key: str, before: int, after: int) -> bool:
     """A word of vocab[key]["words"] in the mention's clause: up to `before` characters before it or `after` after.
 
