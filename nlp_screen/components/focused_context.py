@@ -7,7 +7,8 @@ scopes, pruning and graph and replaces the matching step:
 - token patterns run on the target sentences alone: those of the simple subset our rules use through a
   first-token index (token_patterns.SimplePatternMatcher, equal results), any other through spaCy's Matcher;
 - literal phrases run once over the Doc (hash lookups, cheap) and are kept when inside a target sentence;
-- regex rules run over the text, computed once, and only inside target sentences.
+- regex rules run over the text, computed once, and only inside target sentences, and only where the strings every
+  match of the rule holds occur (regex_prefilter, derived from each pattern when it is added).
 One deliberate difference in results: with prune_on_target_overlap, a cue inside a target is dropped before scopes
 are set, not after (see drop_cues_inside_targets).
 """
@@ -26,6 +27,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from . import doc_text
+from .regex_prefilter import Requirements, fold, may_match, required_literals
 from .token_patterns import SimplePatternMatcher
 
 
@@ -37,7 +39,7 @@ class FocusedConText(ConText):
         self._focus_tokens = Matcher(nlp.vocab)
         self._focus_simple = SimplePatternMatcher(nlp.vocab)
         self._focus_phrases = PhraseMatcher(nlp.vocab, attr=kwargs.get("phrase_matcher_attr", "LOWER"))
-        self._focus_regexes: list[tuple[str, re.Pattern]] = []
+        self._focus_regexes: list[tuple[str, re.Pattern, Requirements]] = []
         self._focus_order: dict[int, tuple[int, int]] = {}  # key hash -> (matcher group, rule index), see _matches
         super().__init__(nlp, **kwargs)
 
@@ -52,7 +54,8 @@ class FocusedConText(ConText):
             key_hash = self.nlp.vocab.strings.add(key)
             self._focus_rules[key] = rule
             if isinstance(rule.pattern, str):
-                self._focus_regexes.append((key, re.compile(rule.pattern, flags=re.IGNORECASE)))
+                self._focus_regexes.append((key, re.compile(rule.pattern, flags=re.IGNORECASE),
+                                            required_literals(rule.pattern, re.IGNORECASE)))
                 self._focus_order[key_hash] = (2, index)
             elif isinstance(rule.pattern, list):
                 if not self._focus_simple.add(key, rule.pattern):
@@ -117,7 +120,10 @@ class FocusedConText(ConText):
             text = doc_text(doc)  # == doc.text_with_ws
             for s, e in merge_ranges(ranges):
                 lo, hi = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
-                for key, rx in self._focus_regexes:
+                folded = fold(text[lo:hi])
+                for key, rx, needs in self._focus_regexes:
+                    if not may_match(needs, folded):
+                        continue  # a string every match holds is absent from the range (regex_prefilter)
                     for m in rx.finditer(text, lo, hi):
                         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                         if span is not None and len(span) and inside(span.start, span.end):
