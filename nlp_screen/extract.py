@@ -30,6 +30,7 @@ from .pipeline import SPAN_GROUP, build_nlp, default_patterns_dir
 from .placement import LineIndex, assign_dates
 
 _MEASURED_KINDS = {"ecog", "lab", "spo2", "age", "blasts", "lesion", "stage"}
+_FLAG_ATTRS = tuple((flag, f"is_{flag}") for flag in CONTEXT_FLAGS)  # flag -> ConText's span attribute
 _CSF_NOTE = re.compile(r"\bCSF\b|cerebrospinal|lumbar puncture|\bLP\b|cytospin", re.I)
 
 
@@ -178,7 +179,8 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
         return None  # 'Infection. Recurrent skin colonisation managed ...': a letter's paragraph title
     if kind == "cd5" and fields["attrs"].get("method") is None:
         fields["attrs"]["method"] = _cd5_method(section, note.note_type, vocabulary)
-    flags = {flag: bool(getattr(span._, f"is_{flag}", False)) for flag in CONTEXT_FLAGS}  # set by ConText
+    context = span._  # spaCy builds a new extension view on every `span._`: one for the five flags
+    flags = {flag: bool(getattr(context, attr, False)) for flag, attr in _FLAG_ATTRS}  # set by ConText
     cues = context_cues(span)
     if kind in _MEASURED_KINDS and flags["negated"]:
         # a number is not negated by a list's 'no' ('in no distress, temperature 36.7, oxygen saturation 94%')

@@ -55,7 +55,7 @@ def _texts() -> list[str]:
 def _flags(nlp, text):
     doc = nlp(text)
     return [(s.start, s.end, s.label_, s._.is_negated, s._.is_historical, s._.is_hypothetical, s._.is_family,
-             s._.is_uncertain, tuple((m.category, m.modifier_span) for m in s._.modifiers))
+             s._.is_uncertain, tuple((m.category, m.modifier_span, m.scope_span) for m in s._.modifiers))
             for s in doc.spans[SPAN_GROUP]]
 
 
