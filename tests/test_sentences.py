@@ -100,6 +100,28 @@ MTSAMPLES_CASES = [
 ]
 
 
+WRAPPED_CASES = [
+    # hard-wrapped prose: a lower-case line continues a long line that ends without a stop or colon
+    ("Given that the patient is about 1 month s/p allogenic SCT the differential is broad\n   and would include bacterial pneumonia.",
+     ["Given that the patient is about 1 month s/p allogenic SCT the differential is broad\n   and would include bacterial pneumonia."]),
+    ("The patient developed acute onset of hypoxia accompanied by\nfever and a one day cough.",
+     ["The patient developed acute onset of hypoxia accompanied by\nfever and a one day cough."]),
+    # ... but not after a stop, a colon, a short line, or before a lettered item
+    ("Patient was admitted for relapsed T-ALL with hyperleukocytosis.\nno CNS symptoms reported by family",
+     ["Patient was admitted for relapsed T-ALL with hyperleukocytosis.", "no CNS symptoms reported by family"]),
+    ("Medications reviewed with the patient and daughter today:\naspirin 81 mg daily",
+     ["Medications reviewed with the patient and daughter today:", "aspirin 81 mg daily"]),
+    ("Meds\naspirin 81 mg\nmetoprolol 25 mg", ["Meds", "aspirin 81 mg", "metoprolol 25 mg"]),
+    ("Differential diagnosis for the mediastinal mass includes the following\na. T-lymphoblastic lymphoma\nb. thymoma",
+     ["Differential diagnosis for the mediastinal mass includes the following", "a. T-lymphoblastic lymphoma", "b. thymoma"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), WRAPPED_CASES, ids=ids(WRAPPED_CASES))
+def test_hard_wrapped_prose_is_one_sentence_across_its_line_breaks(nlp, text, expected):
+    assert sentences(nlp, text) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), LINE_CASES, ids=ids(LINE_CASES))
 def test_every_line_is_its_own_sentence(nlp, text, expected):
     assert sentences(nlp, text) == expected

@@ -21,7 +21,8 @@ DEFAULT_ABBREVIATIONS_PATH = (
 )
 
 # The first visible character of every non-blank line. Notes are line-oriented (headers, "- " bullets,
-# "1." items, flow/lab table rows), so a line break always ends a sentence.
+# "1." items, flow/lab table rows), so a line break ends a sentence, except inside hard-wrapped prose
+# (continues_previous_line).
 _LINE_START = re.compile(r"^[^\S\n]*(?=\S)", re.MULTILINE)
 
 # MTSamples-style exports turned each line break into a comma glued to the terminator:
@@ -71,9 +72,28 @@ def load_abbreviations(path: Path) -> frozenset[str]:
     return frozenset(entries)
 
 
+# Hard-wrapped prose (dictation and EHR exports break lines at ~70 characters): a line that opens with a
+# lower-case word continues the line before it when that one is long and ends without a stop or a colon.
+_WRAP_MIN_LINE = 45
+_LIST_MARK = re.compile(r"(?:[a-z]|[ivx]{1,4})[.)][^\S\n]")
+
+
+def continues_previous_line(text: str, line_start: int) -> bool:
+    """'... accompanied by\n   fever and a one day cough': the line at `line_start` is the rest of a sentence."""
+    if not ("a" <= text[line_start] <= "z") or _LIST_MARK.match(text, line_start):
+        return False
+    prev_end = text.rfind("\n", 0, line_start)
+    if prev_end <= 0:
+        return False
+    prev_start = text.rfind("\n", 0, prev_end) + 1
+    previous = text[prev_start:prev_end].strip()
+    return len(previous) >= _WRAP_MIN_LINE and previous[-1] not in ".?!:;"
+
+
 def sentence_start_offsets(text: str, abbreviations: frozenset[str]) -> list[int]:
     """Character offsets where sentences start, ascending; each is a non-space character of `text`."""
     line_starts = [m.end() for m in _LINE_START.finditer(text)]
+    line_starts = [pos for pos in line_starts if not continues_previous_line(text, pos)]
     line_starts.extend(m.end() for m in _COMMA_LINE_BREAK.finditer(text))
     starts = set(line_starts)
     for pos in line_starts:
