@@ -1,7 +1,11 @@
-"""Screens all of MTSamples through the command line: does it finish, does every patient get a line, and
-which rules fire on notes that have nothing to do with the trial?
+"""Screens all of MTSamples (or the TREC patient descriptions) through the command line: does it finish, does
+every patient get a line, and which rules fire on notes that have nothing to do with the trial?
 
-    .venv/bin/python benchmarks/robustness.py [--workers N] [--keep DIR] [--top N] [--examples N]
+    .venv/bin/python benchmarks/robustness.py [--corpus mtsamples|trec] [--workers N] [--keep DIR] [--top N] [--examples N]
+
+--corpus trec: the TREC Clinical Trials 2021/2022 and SIGIR-2016 patient topics, the TREC CDS 2014/2015
+descriptions and the TREC CDS 2016 admission notes (MIMIC-III, hard-wrapped lines), one patient each, note date
+2024-06-01 (their texts carry none). The last line then starts `trec_notes=`.
 
 Every MTSamples row with a non-empty transcription becomes one patient: patient_id `row-<i>` (i = the
 0-based row index of the CSV, i.e. Kaggle's row index), note_id `MTS-<note_id>` (the CSV's note_id column,
@@ -14,7 +18,7 @@ inclusions that `fail` are counted, and for the most frequent ones the evidence 
 often (counted once per distinct note text) are shown with the line around them: over-eager rules show
 here. The script also checks the contract's invariants on every line (27 criteria in order, evidence
 offsets matching the note text). A script, not a test. The last line is machine-readable:
-`mtsamples_notes=... candidates=... excluded=... insufficient=... crashed=0|1`.
+`<corpus>_notes=... candidates=... excluded=... insufficient=... crashed=0|1`.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from xml.etree import ElementTree
 from pathlib import Path
 from typing import Optional
 
@@ -48,6 +53,31 @@ def load_notes(path: Path) -> list[dict]:
     return notes
 
 
+TREC = MTSAMPLES.parents[1] / "trec_ct"
+TREC_NOTE_DATE = "2024-06-01"
+
+
+def load_trec_notes(folder: Path = TREC) -> list[dict]:
+    """Every TREC patient text as one patient: the TrialGPT query files, then the CDS topic files."""
+    texts: list[tuple[str, str, str]] = []  # (patient id, note type, text)
+    for queries in sorted(folder.glob("trialgpt_*/queries.jsonl")):
+        for line in queries.open(encoding="utf-8"):
+            if line.strip():
+                row = json.loads(line)
+                texts.append((row["_id"], "clinic_note", row["text"]))
+    for topics in sorted((folder / "trec_cds").glob("topics*.xml")):
+        for topic in ElementTree.parse(topics).getroot():
+            for field, note_type in (("note", "discharge_summary"), ("description", "clinic_note")):
+                node = topic.find(field)
+                if node is not None and node.text and node.text.strip():
+                    texts.append((f"{topics.stem}-{topic.get('number')}-{field}", note_type, node.text))
+    return [{"patient_id": pid, "note_id": f"{pid}-N1", "note_type": note_type, "note_date": TREC_NOTE_DATE, "text": text}
+            for pid, note_type, text in texts]
+
+
+CORPORA = {"mtsamples": lambda: load_notes(MTSAMPLES), "trec": load_trec_notes}
+
+
 def one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -61,6 +91,7 @@ def context(text: str, start: int, end: int) -> str:
 
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", choices=sorted(CORPORA), default="mtsamples", help="which texts (default mtsamples)")
     parser.add_argument("--workers", type=int, default=1, help="--workers for nlp-screen (default 1)")
     parser.add_argument("--keep", type=Path, default=None, help="write INPUT and OUTDIR here instead of a temp dir")
     parser.add_argument("--top", type=int, default=TOP_FAIL_CRITERIA, help=f"fail criteria given examples (default {TOP_FAIL_CRITERIA})")
@@ -68,11 +99,11 @@ def main(argv: Optional[list[str]] = None) -> int:
                         help=f"evidence texts shown per criterion (default {EXAMPLES_PER_CRITERION})")
     args = parser.parse_args(argv)
 
-    notes = load_notes(MTSAMPLES)
+    notes = CORPORA[args.corpus]()
     by_patient = {note["patient_id"]: note for note in notes}
-    work = args.keep or Path(tempfile.mkdtemp(prefix="nlp-screen-mtsamples-"))
+    work = args.keep or Path(tempfile.mkdtemp(prefix=f"nlp-screen-{args.corpus}-"))
     work.mkdir(parents=True, exist_ok=True)
-    input_path, out_dir = work / "mtsamples.jsonl", work / "out"
+    input_path, out_dir = work / f"{args.corpus}.jsonl", work / "out"
     with input_path.open("w", encoding="utf-8") as fh:
         for note in notes:
             fh.write(json.dumps(note, ensure_ascii=False) + "\n")
@@ -194,7 +225,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                 print(f"      {shown}")
 
     print()
-    print(f"mtsamples_notes={len(notes)} candidates={verdicts.get('candidate', 0)} excluded={verdicts.get('excluded', 0)} "
+    print(f"{args.corpus}_notes={len(notes)} candidates={verdicts.get('candidate', 0)} excluded={verdicts.get('excluded', 0)} "
           f"insufficient={verdicts.get('insufficient', 0)} crashed={int(crashed)}")
     return int(crashed)
 

@@ -141,6 +141,8 @@ CASES = [
     ("History of ischemic stroke, no residual deficits.", "ischemic stroke", {HIST}),
     ("LVEF 40% on a previous echocardiogram.", "echocardiogram", {HIST}),
     ("Basal cell carcinoma excised 2 years ago.", "Basal cell carcinoma", {HIST}),
+    ("64 yo F with PMHx HTN, dCHF, CKD, atrial fibrillation on coumadin, ischemic stroke, admitted after presenting with confusion.", "ischemic stroke", {HIST}),
+    ("78 M w/ pmh of CABG and CHF presents with dyspnea.", "CABG", {HIST}),
     ("She declined filgrastim because it caused severe bone pain the last time she had it.", "bone pain", {HIST}),
     ("Developed CRS the previous time cells were infused.", "CRS", {HIST}),
     ("The last time she had a fever was before the transplant.", "fever", {HIST}),
