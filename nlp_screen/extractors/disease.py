@@ -55,8 +55,9 @@ def find_mrd(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     return out
 
 
+# r"\d(?<![\w.]\d)" is r"(?<![\w.])\d" checked after the digit, so re skips straight to digits (see extractors.Gate)
 _SIZE = re.compile(
-    r"(?<![\w.])(\d{1,2}(?:\.\d+)?)(?:\s*(?:x|×)\s*(\d{1,2}(?:\.\d+)?))?(?:\s*(?:x|×)\s*(\d{1,2}(?:\.\d+)?))?\s*(cm|mm)\b"
+    r"(\d(?<![\w.]\d)\d?(?:\.\d+)?)(?:\s*(?:x|×)\s*(\d{1,2}(?:\.\d+)?))?(?:\s*(?:x|×)\s*(\d{1,2}(?:\.\d+)?))?\s*(cm|mm)\b"
     r"(?:\s*\(?(short|long)[- ]axis\)?)?", re.I)
 
 
