@@ -4,7 +4,7 @@ Each module holds one family of values; `ALL_EXTRACTORS` lists them for the `nlp
 """
 import re
 
-from .base import Found, Vocabulary, load_vocabulary
+from .base import Found, Vocabulary, literal_first, load_vocabulary
 from .dates import find_dates
 from .cd5 import find_cd5
 from .scores import find_ecog, find_lvef, find_spo2, find_age_sex
@@ -30,17 +30,6 @@ class Gate:
 
     def search(self, lower: str) -> bool:
         return any(p.search(lower) for p in self.patterns)
-
-
-_LEADING_EDGE = re.compile(r"^\\b([a-z0-9]+)(?![?*+{])")
-
-
-def literal_first(pattern: str) -> str:
-    r"""`pattern` with a leading \b moved behind its first word, the same test: r"\bps\b" -> r"ps(?<!\wps)\b".
-
-    A word character has a word edge before it exactly when the character before it is no word character.
-    """
-    return _LEADING_EDGE.sub(lambda m: rf"{m[1]}(?<!\w{m[1]})", pattern)
 
 
 # Words without which an extractor cannot find anything, searched once in the lowercased note: a note without

@@ -11,7 +11,8 @@ from typing import Optional
 
 from .base import Found, Vocabulary, compiled, clause_after, clause_before, line_bounds, words_regex
 
-_CD5 = re.compile(r"(?<![\w/])CD5(?![\w])")
+# The edge check follows the literal (r"(?<![\w/])CD5" checked after it), so re finds "CD5" by a fast literal search
+_CD5 = re.compile(r"CD5(?<![\w/]CD5)(?![\w])")
 # The next marker ends CD5's own window; so does a joining word that starts another marker's statement.
 _NEXT = re.compile(r"(?<![\w])(?:[cs]?CD\d+[a-z]?|TdT|HLA-DR|MPO|Ki-?67|TCR|CCR4|PD-1|EMA|ALK1?|TIA-1|EBER|PAX5|CXCL13|ICOS|BCL6|TRBC1)(?![\w])"
                    r"|,?\s+(?:with|and|but|while|whereas)\s"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .base import Found, Vocabulary, clause_after, clause_before, words_regex
+from .base import CaselessRegex, Found, Vocabulary, clause_after, clause_before, words_regex
 
 _BLASTS = re.compile(
     r"(?<![\w.])([<>]\s*)?(\d{1,3}(?:\.\d+)?)\s*%\s*(?:marrow\s+|circulating\s+|peripheral\s+)?(?:lympho)?blasts\b"
@@ -55,8 +55,9 @@ def find_mrd(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     return out
 
 
+# r"\d(?<![\w.]\d)" is r"(?<![\w.])\d" checked after the digit, so re skips straight to digits (see extractors.Gate)
 _SIZE = re.compile(
-    r"(?<![\w.])(\d{1,2}(?:\.\d+)?)(?:\s*(?:x|×)\s*(\d{1,2}(?:\.\d+)?))?(?:\s*(?:x|×)\s*(\d{1,2}(?:\.\d+)?))?\s*(cm|mm)\b"
+    r"(\d(?<![\w.]\d)\d?(?:\.\d+)?)(?:\s*(?:x|×)\s*(\d{1,2}(?:\.\d+)?))?(?:\s*(?:x|×)\s*(\d{1,2}(?:\.\d+)?))?\s*(cm|mm)\b"
     r"(?:\s*\(?(short|long)[- ]axis\)?)?", re.I)
 
 
@@ -108,21 +109,23 @@ _RELAPSE_POST_HSCT = re.compile(
     r"|\bpost[- ]?(?:transplant|HSCT|allo-?HSCT|allograft)\s+relaps\w*", re.I)
 # 'relapse ... after one line of therapy (CHOP) without transplant'
 _NO_TRANSPLANT = re.compile(r"\b(?:without|no|not|never|declined|before|prior\s+to|instead\s+of)\b", re.I)
-_LINES = re.compile(
+# These three are case-insensitive and run on the lowercased note (base.CaselessRegex), so they are written lowercase:
+# r"\blast\s+" then starts with a literal re finds by a fast string search
+_LINES = CaselessRegex(
     r"\b(\d|two|three|four|five|six)\s*(?:\+\s*)?(?:prior\s+|previous\s+|systemic\s+|treatment\s+|therapy\s+)*(?:lines?|regimens?)\b"
-    r"(?:\s+of\s+(?:therapy|treatment|chemotherapy|systemic\s+therapy))?", re.I)
+    r"(?:\s+of\s+(?:therapy|treatment|chemotherapy|systemic\s+therapy))?")
 _INDUCTION = re.compile(
     r"\b(\d|two|three|four)\s+(?:induction\s+(?:attempts?|cycles?|courses?|regimens?)|cycles?\s+of\s+(?:standard\s+)?induction)", re.I)
 _RELAPSE_AFTER_CR = re.compile(
     r"\brelaps\w*\s+(?:~|about|approximately|approx\.?|at|only)?\s*(\d{1,3})\s*(?:months?|mo)\s+(?:after|post|from|following|into)\s+"
     r"(?:achieving\s+|attaining\s+|first\s+)?(?:CR1?|CRi|(?:first\s+)?(?:complete\s+)?remission)\b", re.I)
-_LAST_THERAPY = re.compile(
+_LAST_THERAPY = CaselessRegex(
     r"\blast\s+(?:dose|treatment|therapy|chemo(?:therapy)?|cycle|infusion|systemic\s+therapy|anti-?cancer\s+therapy|"
-    r"lymphoma-directed\s+therapy|leukemia-directed\s+therapy)\b", re.I)
+    r"lymphoma-directed\s+therapy|leukemia-directed\s+therapy)\b")
 # the span leaves out 'no' so that ConText still reads it as the negation of the therapy word
-_NO_THERAPY_SINCE = re.compile(
+_NO_THERAPY_SINCE = CaselessRegex(
     r"\bno\s+((?:[\w-]+\s+){0,2}?(?:therapy|treatment|tx|chemo(?:therapy)?|anti-?cancer\s+therapy)\s+(?:has\s+been\s+|was\s+)?"
-    r"(?:given\s+)?(?:since|after|following))\b", re.I)
+    r"(?:given\s+)?(?:since|after|following))\b")
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
@@ -136,16 +139,16 @@ def find_status_phrases(text: str, vocab: Vocabulary, note_date=None) -> list[Fo
         out += [Found(m.start(), m.end(), "disease_status", "RELAPSE_POST_HSCT") for m in _RELAPSE_POST_HSCT.finditer(text)
                 if not _NO_TRANSPLANT.search(m.group(0))]
     if "line" in lower or "regimen" in lower:
-        for m in _LINES.finditer(text):
+        for m in _LINES.finditer(text, lower):
             n = int(m[1]) if m[1].isdigit() else _NUMBERS[m[1].lower()]
             out.append(Found(m.start(), m.end(), "disease_status", "LINES", value=float(n)))
     if relapse:
         for m in _RELAPSE_AFTER_CR.finditer(text):
             out.append(Found(m.start(), m.end(), "disease_status", "RELAPSE_AFTER_CR", value=float(m[1]), unit="months"))
     if "since" in lower or "after" in lower or "following" in lower:
-        out += [Found(m.start(1), m.end(1), "disease_status", "NO_THERAPY_SINCE") for m in _NO_THERAPY_SINCE.finditer(text)]
+        out += [Found(m.start(1), m.end(1), "disease_status", "NO_THERAPY_SINCE") for m in _NO_THERAPY_SINCE.finditer(text, lower)]
     if "last" in lower:
-        out += [Found(m.start(), m.end(), "disease_status", "LAST_THERAPY") for m in _LAST_THERAPY.finditer(text)]
+        out += [Found(m.start(), m.end(), "disease_status", "LAST_THERAPY") for m in _LAST_THERAPY.finditer(text, lower)]
     for m in (_INDUCTION.finditer(text) if "induction" in lower else ()):
         n = int(m[1]) if m[1].isdigit() else _NUMBERS[m[1].lower()]
         out.append(Found(m.start(), m.end(), "disease_status", "INDUCTION_CYCLES", value=float(n)))
