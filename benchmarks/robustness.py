@@ -30,14 +30,15 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from xml.etree import ElementTree
 from pathlib import Path
 from typing import Optional
+from xml.etree import ElementTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from throughput import MTSAMPLES, nlp_screen_command  # noqa: E402  one definition of each for both benchmarks
 
-KEY_INCLUSIONS = ("inc_diagnosis", "inc_relapsed_refractory", "inc_cd5")
+from nlp_screen.criteria import KEY_INCLUSIONS  # noqa: E402  the verdict rule's three key inclusions
+
 TOP_FAIL_CRITERIA, EXAMPLES_PER_CRITERION = 5, 3
 N_CRITERIA = 27
 NOTE_HEAD_CHARS, CONTEXT_CHARS = 120, 70

@@ -10,11 +10,11 @@ import medspacy.context.context as medspacy_context_module
 import pytest
 from medspacy.context.context_graph import ConTextGraph
 
+from texts import demo_texts, negex_sentences
 from nlp_screen.components.context import SPAN_GROUP, add_context
 from nlp_screen.pipeline import build_nlp
 
 ROOT = Path(__file__).resolve().parents[1]
-NEGEX = ROOT.parent / "shared" / "corpora" / "negex" / "rsAnnotations-1-120-random.dev.txt"
 
 
 class PruneFirstGraph(ConTextGraph):
@@ -45,11 +45,8 @@ def pipelines():
 
 
 def _texts() -> list[str]:
-    texts = [json.loads(line)["text"] for line in (ROOT / "corpus_samples" / "notes.jsonl").open(encoding="utf-8")]
-    if NEGEX.is_file():
-        rows = NEGEX.read_text(encoding="utf-8").splitlines()[1:]
-        texts += ["\n".join(r.split("\t")[2] for r in rows[i:i + 60] if r.count("\t") >= 2) for i in range(0, 600, 60)]
-    return texts
+    sentences = negex_sentences(limit=600)
+    return demo_texts() + ["\n".join(sentences[i:i + 60]) for i in range(0, len(sentences), 60)]
 
 
 def _flags(nlp, text):

@@ -1,26 +1,19 @@
 """The regex prefilter never skips a rule that matches: every match of every ConText regex rule, in every note and
 NegEx sentence we hold, contains one string of each group the rule requires."""
-import json
 import re
 import sys
 from pathlib import Path
 
 import pytest
 
+from texts import negex_sentences, note_texts
 from nlp_screen.components.regex_prefilter import ASCII_CASE_TWINS, fold, may_match, required_literals
 
 ROOT = Path(__file__).resolve().parents[1]
-NEGEX = ROOT.parent / "shared" / "corpora" / "negex" / "rsAnnotations-1-120-random.dev.txt"
-NOTE_FILES = [ROOT / "corpus_samples" / "notes.jsonl", *sorted((ROOT / "tests" / "cases").glob("blind_set*/notes.jsonl")),
-              ROOT.parent / "shared" / "gold" / "dev" / "notes.jsonl"]
 
 
 def _texts() -> list[str]:
-    texts = [json.loads(line)["text"] for path in NOTE_FILES if path.is_file()
-             for line in path.open(encoding="utf-8") if line.strip()]
-    if NEGEX.is_file():
-        texts += [row.split("\t")[2] for row in NEGEX.read_text(encoding="utf-8").splitlines()[1:] if row.count("\t") >= 2]
-    return texts
+    return note_texts(with_dev=True) + negex_sentences()
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,12 @@ first character after reading it (r"(?<![\\w.])\\d" becomes r"\\d(?<![\\w.]\\d)"
 case-insensitive regexes run on the lowercased note (base.CaselessRegex). Each case pairs a regex with the spelling
 it replaced and compares them on edge cases and on every note of the repository's corpora.
 """
-import json
 import re
 from pathlib import Path
 
 import pytest
 
+from texts import note_texts
 from nlp_screen.extractors import cd5, dates, disease, load_vocabulary, scores
 from nlp_screen.extractors.base import CaselessRegex, words_regex
 
@@ -47,13 +47,7 @@ def _matches(rx: re.Pattern, text: str) -> list:
 
 
 def _corpus_texts() -> list[str]:
-    paths = [REPO / "corpus_samples" / "notes.jsonl", *sorted((REPO / "tests" / "cases").glob("blind_set*/notes.jsonl"))]
-    texts = []
-    for path in paths:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                texts.append(json.loads(line)["text"])
-    return texts
+    return note_texts()
 
 
 @pytest.mark.parametrize("name", list(REWRITES))

@@ -1,16 +1,15 @@
 """Our lean Sectionizer gives exactly medSpaCy's doc._.sections on real notes, without per-token attributes."""
-import json
 from pathlib import Path
 
 import pytest
 from medspacy.section_detection import SectionRule, Sectionizer  # noqa: F401  registers medspacy_sectionizer
 
+from texts import note_texts
 from nlp_screen.components.indexed_matcher import use_indexed_matcher
 from nlp_screen.components.sectionizer import LeanSectionizer
 from nlp_screen.pipeline import build_nlp
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTE_FILES = [ROOT / "corpus_samples" / "notes.jsonl", *sorted((ROOT / "tests" / "cases").glob("blind_set*/notes.jsonl"))]
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +26,7 @@ def pipelines():
 
 
 def _texts() -> list[str]:
-    return [json.loads(line)["text"] for path in NOTE_FILES for line in path.open(encoding="utf-8") if line.strip()]
+    return note_texts()
 
 
 def _sections(nlp, text):

@@ -6,11 +6,11 @@ import pytest
 from medspacy.context import ConTextRule
 from spacy.matcher import Matcher
 
+from texts import demo_texts, negex_sentences
 from nlp_screen.components.token_patterns import SimplePatternMatcher
 from nlp_screen.pipeline import build_nlp
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="module")
@@ -19,12 +19,9 @@ def nlp():
 
 
 def _texts() -> list[str]:
-    texts = [json.loads(line)["text"] for line in (ROOT / "corpus_samples" / "notes.jsonl").open(encoding="utf-8")]
-    negex = SHARED / "corpora" / "negex" / "rsAnnotations-1-120-random.dev.txt"
-    if negex.is_file():
-        rows = negex.read_text(encoding="utf-8").splitlines()[1:400]
-        texts.append("\n".join(row.split("\t")[2] for row in rows if row.count("\t") >= 2))
-    return texts
+    texts = demo_texts()
+    sentences = negex_sentences(limit=399)
+    return texts + (["\n".join(sentences)] if sentences else [])
 
 
 CASES = [
