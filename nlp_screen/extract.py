@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 from spacy.tokens import Doc, Span
 
+from .components import doc_text
 from .components.context import context_cues
 from .extractors import Found, load_vocabulary
 from .extractors.readers import (
@@ -42,6 +43,7 @@ class Extractor:
         self.nlp = build_nlp(self.patterns_dir)
         self.vocabulary = load_vocabulary(self.patterns_dir / "values.json")
         self.section_context = load_section_context(self.patterns_dir / "section_context.json")
+        self.section_fields = load_section_fields(self.patterns_dir / "section_fields.json")
 
     def __call__(self, note: Note) -> NoteFacts:
         return next(self.pipe([note]))
@@ -51,7 +53,7 @@ class Extractor:
         for batch in _batches(notes, batch_size):
             docs = self.nlp.pipe((self._make_doc(note) for note in batch), batch_size=len(batch))
             for note, doc in zip(batch, docs):
-                yield read_note_facts(doc, note, self.vocabulary, self.section_context)
+                yield read_note_facts(doc, note, self.vocabulary, self.section_context, self.section_fields)
 
     def _make_doc(self, note: Note) -> Doc:
         doc = self.nlp.make_doc(note.text)
@@ -83,10 +85,19 @@ def load_section_context(path: Path) -> dict[str, dict[str, list[str]]]:
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
-def read_note_facts(doc: Doc, note: Note, vocabulary: dict, section_context: dict) -> NoteFacts:
+def load_section_fields(path: Path) -> dict[str, frozenset[str]]:
+    """{section: the words its own labelled lines may start with} (patterns/section_fields.json); {} if absent."""
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {k: frozenset(w.lower() for w in v) for k, v in data.items() if not k.startswith("_")}
+
+
+def read_note_facts(doc: Doc, note: Note, vocabulary: dict, section_context: dict,
+                    section_fields: Optional[dict[str, frozenset[str]]] = None) -> NoteFacts:
     """Every mention of one processed note, in text order."""
     text = note.text  # == doc.text, which spaCy would rebuild from the tokens on every access
-    sections = SectionIndex(doc)
+    sections = SectionIndex(doc, section_fields)
     values = {(s.start_char, s.end_char, s.label_): f for s, f in (doc._.nlp_screen_values or ())}
     spans = sorted(list(doc.spans[SPAN_GROUP] if SPAN_GROUP in doc.spans else ()) + list(doc._.nlp_screen_trials or ()),
                    key=lambda s: (s.start_char, s.end_char))
@@ -170,6 +181,8 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
         _read_after(kind, label, span, text, fields["attrs"], vocabulary)
         if kind == "therapy":
             fields["attrs"]["line"] = line  # lines of therapy are counted per line of text (see criteria.therapy)
+    if kind == "age":
+        date_found = None  # an age is the note's own ('HPI: 34F. Diagnosed in January 2023'), not an event's
     date = dt.date.fromisoformat(date_found.attrs["iso"]) if date_found is not None else None
     if date_found is not None and date_found.attrs["precision"] in ("month", "year"):
         fields["attrs"]["date_precision"] = date_found.attrs["precision"]  # 'in remission during 2024'
@@ -267,14 +280,32 @@ def _evidence(note: Note, text: str, start: int, end: int, section: Optional[str
 
 
 class SectionIndex:
-    """Section category and title-line of any character offset (medSpaCy sections are token ranges)."""
+    """Section category and title-line of any character offset (medSpaCy sections are token ranges).
 
-    def __init__(self, doc: Doc) -> None:
+    `fields` ({section: words}) ends a field-like section at the first later line that opens with a 'Label:'
+    not starting with one of its words ('FH: brother with CLL' / 'Infection: ... resolved'): from there on the
+    text belongs to no section.
+    """
+
+    def __init__(self, doc: Doc, fields: Optional[dict[str, frozenset[str]]] = None) -> None:
         sections = [s for s in (getattr(doc._, "sections", None) or [])]
         self._starts = [doc[s.title_start].idx if s.title_start < len(doc) else len(doc.text) for s in sections]
         self._cats = [s.category for s in sections]
         self._title_ends = [doc[s.title_end - 1].idx + len(doc[s.title_end - 1]) if s.title_end > s.title_start else None
                             for s in sections]
+        if fields and any(c in fields for c in self._cats):
+            self._end_field_sections(doc_text(doc), fields)
+
+    def _end_field_sections(self, text: str, fields: dict[str, frozenset[str]]) -> None:
+        starts, cats, title_ends = [], [], []
+        for i, (start, cat, title_end) in enumerate(zip(self._starts, self._cats, self._title_ends)):
+            starts.append(start), cats.append(cat), title_ends.append(title_end)
+            if cat in fields:
+                stop = self._starts[i + 1] if i + 1 < len(self._starts) else len(text)
+                end = foreign_label_line(text, title_end or start, stop, fields[cat])
+                if end is not None:
+                    starts.append(end), cats.append(None), title_ends.append(None)
+        self._starts, self._cats, self._title_ends = starts, cats, title_ends
 
     def _index(self, char: int) -> int:
         return bisect.bisect_right(self._starts, char) - 1
@@ -288,3 +319,16 @@ class SectionIndex:
         if i < 0 or self._title_ends[i] is None:
             return None
         return self._starts[i], self._title_ends[i]
+
+
+_LABEL_LINE = re.compile(r"\n[^\S\n]*(?:[-*\u2022][^\S\n]*)?([A-Za-z][A-Za-z /&'()-]{0,40}?)[^\S\n]*:")
+
+
+def foreign_label_line(text: str, start: int, stop: int, members: frozenset[str]) -> Optional[int]:
+    """Offset of the first line in text[start:stop] that opens with a 'Label:' whose first word is not one of
+    `members` ('Infection:' in a family history), or None."""
+    for m in _LABEL_LINE.finditer(text, start, stop):
+        first = m[1].split()[0].lower().strip("()'-/&")
+        if first not in members:
+            return m.start() + 1
+    return None

@@ -87,7 +87,13 @@ class PatientFacts:
 
     @property
     def age(self) -> Optional[Mention]:
-        return self.latest(self.of("age", where=is_affirmed))
+        """The age the most recent note gives, its first statement of one: later ages in a note are often a
+        relative's or a past event's ('Father with HTN ...; now 82 years old', 'pyloric stenosis, age 1')."""
+        ms = self.of("age", where=is_affirmed)
+        if not ms:
+            return None
+        newest = max(self.recency_key(m)[:3] for m in ms)
+        return min((m for m in ms if self.recency_key(m)[:3] == newest), key=lambda m: m.evidence.start)
 
     def diagnoses(self) -> list[Mention]:
         """The patient's own affirmed diagnoses (past ones included); a generic 'T-cell lymphoma' only when no

@@ -35,7 +35,7 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
     Each date on a line is claimed by the mention nearest to it on that line ("LVEF 40% (03/2023) -> 58% on TTE
     01/09/2025" gives 40% the 2023 date and 58% the 2025 one). A mention that claimed a date takes the nearest it
     claimed (a therapy takes the latest: '07/15/2024-02/28/2025: duvelisib' ended 02/28/2025); one that claimed none
-    takes, unless it is a therapy, the date heading its column in a flowsheet (a line of dates above its row), else
+    takes, if a therapy, the dates right after it with no other mention between (_dates_right_after), else the date heading its column in a flowsheet (a line of dates above its row), else
     the closest date before it that labels its line ('BM 04/22/25: 38% blasts, CD5 92%'), else a date on its
     section's title line ('LABS (05/09/2025)'). A therapy's date must be its own:
     a visit date heading a dictated paragraph is not when CHOP was given.
@@ -71,6 +71,11 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
             pick = max(mine, key=lambda gd: gd[1].attrs["iso"]) if is_therapy else min(mine, key=lambda gd: gd[0])
             out.append(pick[1])
             continue
+        if is_therapy:
+            own = _dates_right_after(text, e, dates_by_line.get(line_of(s), ()), mentions, by_line.get(line_of(s), ()))
+            if own:
+                out.append(max(own, key=lambda d: d.attrs["iso"]))
+                continue
         column = _column_date(text, s, e, line_of, dates_by_line) if not is_therapy else None
         if column is not None:
             out.append(column)
@@ -85,6 +90,16 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
                     and line_of(d.start) == line_of(title[0])] if title else []
         out.append(in_title[0] if in_title else None)
     return out
+
+
+def _dates_right_after(text: str, end: int, line_dates, mentions: list, line_mentions) -> list[Found]:
+    """Dates after a therapy that no other mention stands between, within reach and without a separator: its own,
+    even when a status written after them is nearer ('CHOEP x 6 (2022) -> CR', 'crizotinib 250 mg BID,
+    03/2025 - 06/2025: progression')."""
+    starts = [mentions[j][0] for j in line_mentions if mentions[j][0] >= end]
+    limit = min([end + _DATE_REACH] + starts)
+    return [d for d in line_dates if end <= d.start and d.end <= limit
+            and not _SEPARATES.search(text[end:d.start]) and not _SEPARATES_THERAPY.search(text[end:d.start])]
 
 
 # How far up a flowsheet's header line of dates may stand above a row, and how many characters a value may stand

@@ -229,6 +229,21 @@ def test_facts_cd5_is_the_most_recent_result():
     assert not s.evidence_mismatches()
 
 
+def test_facts_cd5_percent_of_an_undated_restatement_comes_from_its_notes_dated_result():
+    # 'Re-biopsy 04/2024: CD5+ on ~85%' ... 'A/P: a CD5-positive tumour' (same note, no date, no percent)
+    s = screen(cd5(85, method="ihc", word="positive", date="2024-04-15", note_date="2024-05-28"),
+               cd5(method="ihc", word="positive", text="CD5-positive tumour", note_date="2024-05-28"))
+    c = s.result.facts.cd5
+    assert (c.percent, c.evidence.text) == (85.0, "CD5-positive tumour")
+    assert not s.evidence_mismatches()
+
+
+def test_facts_cd5_restatement_in_another_note_borrows_nothing():
+    s = screen(cd5(85, method="ihc", word="positive", note_date="2024-04-15"),
+               cd5(method="ihc", word="positive", text="CD5-positive tumour", note_date="2024-05-28"))
+    assert s.result.facts.cd5.percent is None
+
+
 def test_facts_cd5_positive_after_an_older_negative():
     c = screen(cd5(method="ihc", word="negative", note_date="2023-05-02"), cd5(92, note_date="2025-04-20")).result.facts.cd5
     assert (c.method, c.percent, c.expression) == ("flow", 92.0, "positive")

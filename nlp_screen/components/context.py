@@ -32,6 +32,7 @@ FLAG_OF_CATEGORY: dict[str, str] = {
     "REFERRAL": "hypothetical",
     "WORKING_DIAGNOSIS": "uncertain",
     "DIFFERENTIAL": "uncertain",
+    "CONSIDERED_AFTER": "hypothetical",
 }
 SPAN_ATTRS: dict[str, dict[str, bool]] = {
     category: {f"is_{flag}": True} for category, flag in FLAG_OF_CATEGORY.items()

@@ -34,6 +34,8 @@ def select_cd5(f: PatientFacts) -> Optional[CD5Result]:
     same = [m for m in group if _polarity(m) in (polarity, None)]
     with_pct = [m for m in same if m.value is not None]
     pct_m = last if last.value is not None else (with_pct[-1] if with_pct else None)
+    if pct_m is None and last.date is None:
+        pct_m = _restated_percent(f, last, polarity)
     words = [m.attrs.get("expression_word") for m in same if m.attrs.get("expression_word")]
     word = last.attrs.get("expression_word") or (words[-1] if words else None)
     if "dim" in words and word == "positive":
@@ -41,6 +43,14 @@ def select_cd5(f: PatientFacts) -> Optional[CD5Result]:
     method = last.attrs.get("method") or next((m.attrs.get("method") for m in reversed(same) if m.attrs.get("method")), None)
     return CD5Result(mention=last, percent=pct_m.value if pct_m else None, method=method, word=word,
                      percent_from=pct_m if pct_m is not last else None)
+
+
+def _restated_percent(f: PatientFacts, last: Mention, polarity: Optional[str]) -> Optional[Mention]:
+    """An undated, percent-less 'CD5-positive tumour' in an assessment restates the result its own note gave
+    earlier with a date ('Re-biopsy 04/2024: CD5+ on ~85%'): that mention supplies the percent."""
+    same_note = [m for m in f.of("cd5", where=is_own) if m.evidence.note_id == last.evidence.note_id
+                 and m.value is not None and m.evidence.start < last.evidence.start and _polarity(m) in (polarity, None)]
+    return max(same_note, key=lambda m: m.evidence.start, default=None)
 
 
 def _polarity(m: Mention) -> Optional[str]:

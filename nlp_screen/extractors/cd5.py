@@ -18,7 +18,15 @@ _NEXT = re.compile(r"(?<![\w])(?:[cs]?CD\d+[a-z]?|TdT|HLA-DR|MPO|Ki-?67|TCR|CCR4
                    r"|,?\s+(?:with|and|but|while|whereas)\s"
                    r"|,\s+(?=[A-Z][A-Za-z]+\b(?!\s*%))(?!(?:PARTIAL|DIM|BRIGHT|NEGATIVE|POSITIVE|Partial|Dim|Bright|Negative|Positive)\b)")
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%")
-_TABLE_NUMBER = re.compile(r"^\s{2,}(\d{1,3})(?=\s|$)")
+# a table's percent column: 'CD5      92     bright', or a pipe row 'CD5 | pos | 97 | bright' (one cell between)
+_TABLE_NUMBER = re.compile(r"^\s{2,}(\d{1,3})(?=\s|$)|^\s*\|\s*(?:[A-Za-z+\-]+\s*\|\s*)?(\d{1,3})\s*(?=\||$)")
+# 'ninety-five percent', 'eighty per cent'
+_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine".split())}
+_TEENS = {w: 10 + i for i, w in enumerate("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+_WORD_PERCENT = re.compile(r"\b(?:(?P<hundred>(?:one|a)\s+hundred)|(?P<teen>" + "|".join(_TEENS) + r")|(?P<tens>"
+                           + "|".join(_TENS) + r")(?:[-\s](?P<unit>" + "|".join(w for w in _UNITS if w != "zero") + r"))?|(?P<single>"
+                           + "|".join(_UNITS) + r"))\s+(?:percent|per\s+cent)\b", re.I)
 _LIST_AFTER = re.compile(r"^(?:\s*(?:,|and|&|/|or)\s*[cs]?CD\d+[a-z]?)+")
 _SIGN = re.compile(r"^\s?([+\-−])(?=\s*(?:[,;)/.]|$))|^([+\-−])(?=\s|\(|,|$)|^-(negative|positive)|^\s*\(([+\-−])\)", re.I)
 # 'CD5 positive on 98% of T cells': the percent is of all T cells, not of an abnormal population
@@ -139,10 +147,24 @@ def _before_expression(before: str, rx: dict[str, re.Pattern]) -> tuple[Optional
 
 def _percent(own: str) -> Optional[float]:
     m = _PERCENT.search(own) or _TABLE_NUMBER.match(own)
-    if not m:
+    if m:
+        value = float(m.group(1) or m.group(2))
+    elif (w := _WORD_PERCENT.search(own)) is not None:
+        value = float(_word_number(w))
+    else:
         return None
-    value = float(m.group(1))
     return value if 0 <= value <= 100 else None
+
+
+def _word_number(m: re.Match) -> int:
+    """The number a _WORD_PERCENT match spells: 'ninety-five' -> 95."""
+    if m["hundred"]:
+        return 100
+    if m["teen"]:
+        return _TEENS[m["teen"].lower()]
+    if m["tens"]:
+        return _TENS[m["tens"].lower()] + (_UNITS[m["unit"].lower()] if m["unit"] else 0)
+    return _UNITS[m["single"].lower()]
 
 
 def _consumed_end(text: str, end: int, own: str, rx: dict[str, re.Pattern]) -> int:
@@ -152,6 +174,8 @@ def _consumed_end(text: str, end: int, own: str, rx: dict[str, re.Pattern]) -> i
         last = max(last, m.end())
     m = _TABLE_NUMBER.match(own)
     if m:
+        last = max(last, m.end())
+    for m in _WORD_PERCENT.finditer(own):
         last = max(last, m.end())
     for kind in ("dim", "partial", "negative", "positive"):
         for w in rx[f"expr_{kind}"].finditer(own):

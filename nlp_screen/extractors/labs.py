@@ -8,7 +8,7 @@ from typing import Optional
 from .base import Found, Vocabulary
 
 _VALUE = re.compile(
-    r"\s*(?:\([^)]{0,20}\)\s*)?(?:,\s*(?:serum|plasma|total)\s*)?(?:\s*(?:level|of|:|=|\||\.{2,}|was|is|now|today))*\s*(?:of\s+)?(\d+(?:\.\d+)?)(?!\.?\d|/)\s*"
+    r"\s*(?:\([^)]{0,20}\)\s*)?(?:,\s*(?:serum|plasma|total)\s*)?(?:\s*(?:level|of|:|=|\||\.{2,}|was|is|now|today))*\s*(?:of\s+)?(\d+(?:\.\d+)?)(?!\.?\d|/|[ \t]*[-–][ \t]*\d)\s*"
     r"(mg/d[lL]|[uµμ]mol/L|micromol/L|I?U/L)?", re.I)
 _CHAIN = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:(?:on|in)\s+[\d/.-]{4,10}\s*)?(?:->|→|then|to)\s*(\d+(?:\.\d+)?)(?![\d/])\s*(mg/d[lL]|[uµμ]mol/L|I?U/L)?", re.I)
 _RANGE = re.compile(
@@ -93,25 +93,33 @@ _TABLE_RANGE = re.compile(r"(?:\s*\((?:H|L)\)|[ \t]*" + _FLAG + r"(?=[ \t|]))?[ 
 _UNIT = r"(mg/d[lL]|[uµμ]mol/L|micromol/L|I?U/L)"
 # one cell of a trend row: a number, maybe flagged ('2.9 H', '2.6*', '48 (H)'), standing alone between blanks
 _CELL = re.compile(r"[ \t|]+(\d+(?:\.\d+)?)(?:[ \t]*(?:HH|LL|H|L|\*|\((?:H|L)\)))?(?=[ \t|]|$)", re.M)
+# a reference-range column before the values: '0.3-1.2', '<= 40'
+_RANGE_CELL = re.compile(r"[ \t|]+(?:\d+(?:\.\d+)?[ \t]*[-–][ \t]*|[<≤]=?[ \t]*)(\d+(?:\.\d+)?)(?=[ \t|]|$)", re.M)
 _ROW_HEAD = re.compile(r"(?:[ \t]*(?:\(\s*" + _UNIT + r"\s*\)|:))?", re.I)
 _ROW_TAIL = re.compile(r"[ \t|]*(?:(?:\d+(?:\.\d+)?\s*[-–]\s*|[<≤]\s*=?\s*)(\d+(?:\.\d+)?))?[ \t]*" + _UNIT + r"?[ \t|]*$",
                        re.M | re.I)
 
 
 def _trend_row(text: str, pos: int) -> Optional[tuple[list[tuple[int, int, float]], Optional[float], Optional[str]]]:
-    """A flowsheet row after an analyte's name: two or more values in columns, maybe a reference range and a unit
-    at its end ('Creatinine  2.9 H  2.6 H  2.3 H  0.7-1.1 mg/dL'), as (start, end, value) cells, ULN, unit.
-    Each cell is its own dated value (placement gives it its column's date); the range is every cell's."""
+    """A flowsheet row after an analyte's name: values in columns, with a reference range and a unit at its end
+    ('Creatinine  2.9 H  2.6 H  2.3 H  0.7-1.1 mg/dL') or a reference range first ('T. bilirubin (mg/dL)  0.3-1.2
+    0.8  1.9 H  3.1 H'), as (start, end, value) cells, ULN, unit. Two or more cells make a row; one cell does
+    when the range comes first. Each cell is its own dated value (placement gives it its column's date); the range
+    is every cell's."""
     head = _ROW_HEAD.match(text, pos)
     unit = head[1]
-    cells, pos = [], head.end()
+    pos = head.end()
+    first_range = _RANGE_CELL.match(text, pos)
+    if first_range is not None:
+        pos = first_range.end()
+    cells = []
     while (c := _CELL.match(text, pos)) is not None:
         cells.append((c.start(1), c.end(1), float(c[1])))
         pos = c.end()
     tail = _ROW_TAIL.match(text, pos)
-    if len(cells) < 2 or tail is None:
+    if len(cells) < (1 if first_range else 2) or tail is None or (first_range and tail[1]):
         return None
-    uln = float(tail[1]) if tail[1] else None
+    uln = float(first_range[1]) if first_range else float(tail[1]) if tail[1] else None
     return cells, uln, _norm_unit(unit or tail[2])
 
 

@@ -8,7 +8,9 @@ from typing import Optional
 
 from .base import Vocabulary, clause_after, clause_before, compiled, words_regex
 
-_NUMBER_RESULT = re.compile(r"^\W{0,3}(?:[<>]=?\s*)?(\d[\d,]*(?:\.\d+)?)\s*(?:IU/mL|copies/mL|IU/ml|copies)", re.I)
+# the method in brackets may stand between the test and its number: 'HBV DNA (PCR)    4,250 IU/mL'
+_NUMBER_RESULT = re.compile(r"^\W{0,3}(?:\((?:q?PCR|RT-PCR|NAAT|quant(?:itative)?|real-time(?:\s+PCR)?)\)\W{0,5})?"
+                            r"(?:[<>]=?\s*)?(\d[\d,]*(?:\.\d+)?)\s*(?:IU/mL|copies/mL|IU/ml|copies)", re.I)
 _BARE_MINUS = re.compile(r"^\s*:?\s*[-−](?=\s*(?:[,;)]|$))")
 _BARE_PLUS = re.compile(r"^\s*:?\s*\(?\+\)?(?=\s*(?:[,;).]|$)|\w)")
 _NEXT_TEST = re.compile(r"(?:^|[,;]\s*)(?:HIV|HBsAg|anti-HBc|anti-HBs|HBV|HCV|RPR|QFT|QuantiFERON|CMV|EBV|VZV|HTLV|Strongyloides|syphilis|TPPA)", re.I)

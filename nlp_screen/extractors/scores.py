@@ -8,13 +8,16 @@ from .base import CaselessRegex, Found, Vocabulary, clause_after, clause_before,
 
 _ECOG = re.compile(
     r"(?<![\w])(?:ECOG(?:\s+(?:PS|performance\s+status))?|(?:WHO\s+)?performance\s+status|perf(?:\.|ormance)?\s+status|PS)"
-    r"(?:\s*\((?:ECOG|WHO)\))?\s*(?:of|:|=|is|was|score|\|)?\s*(?:ECOG\s*)?([0-4])(?:\s*(?:-|–|to)\s*([0-4]))?(?![\d%]|\.\d)", re.I)
+    r"(?:\s*\((?:ECOG|WHO)\))?\s*(?:of|:|=|is|was|score|\|)?\s*(?:ECOG\s*)?([0-4]|zero|one|two|three|four)"
+    r"(?:\s*(?:-|–|to)\s*([0-4]|zero|one|two|three|four))?(?![\w%]|\.\d|\s+of\b)", re.I)
+# 'ECOG performance status of one', 'ECOG PS: one'
+_GRADE_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4}
 _KPS = re.compile(r"(?<![\w])(?:KPS|Karnofsky(?:\s+performance\s+(?:status|score))?)\s*(?:of|:|=|is|was|score|at|around|about|approximately|~)?\s*(100|[1-9]0)\s*%?", re.I)
 
 
 def find_ecog(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     """'ECOG 1', 'PS 3', 'ECOG 0-1' (the worse value), 'KPS 80%' (converted, marked as such)."""
-    out = [Found(m.start(), m.end(), "ecog", "ECOG", value=float(max(int(m[1]), int(m[2] or m[1]))))
+    out = [Found(m.start(), m.end(), "ecog", "ECOG", value=float(max(_grade(m[1]), _grade(m[2] or m[1]))))
            for m in _ECOG.finditer(text) if not _is_protocol_range(text, m)]
     table = vocab["ecog"]["kps_to_ecog"]
     for m in _KPS.finditer(text):
@@ -24,6 +27,10 @@ def find_ecog(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
         out.append(Found(m.start(), m.end(), "ecog", "ECOG", value=float(table[m[1]]),
                          attrs={"converted_from_kps": int(m[1])}))
     return out
+
+
+def _grade(word: str) -> int:
+    return int(word) if word.isdigit() else _GRADE_WORDS[word.lower()]
 
 
 def _is_protocol_range(text: str, m: re.Match) -> bool:
@@ -126,10 +133,12 @@ _AGE = re.compile(
 _AGE_SEX_SHORT = re.compile(r"(\d(?<![\w.]\d)\d)\s?([MF])\b")
 _SHORT_FOLLOWS = re.compile(r"\s+(?:with|w/|who|s/p|presents)\b|,")
 _SHORT_STARTS = ("\n", ": ", ". ", "# ", "\t")
-# 'Re: Mrs Deborah ANSTRUTHER, 57 years' (letters)
-_AGE_AFTER_NAME = re.compile(r"\b(?:Mrs|Mr|Ms|Miss|Mx)\.?\s+[^\n,]{1,40},\s*(\d{1,3})\s*(?:years|yrs|y)\b")
+# 'Re: Mrs Deborah ANSTRUTHER, 57 years', 'Re: Mrs B, age 58' (letters)
+_AGE_AFTER_NAME = re.compile(r"\b(?:Mrs|Mr|Ms|Miss|Mx)\.?\s+[^\n,]{1,40},\s*(?:(?:age|aged)\s*:?\s*(\d{1,3})\b|(\d{1,3})\s*(?:years|yrs|y)\b)")
 _AGE_FIELD = re.compile(r"(?<![\w])(?:Age|AGE)\s*:?\s*(\d{1,3})\b(?!\s*(?:%|y|mo|months|weeks))|\baged\s+(\d{1,3})\b")
 _SEX_FIELD = re.compile(r"(?<![\w])(?:Sex|SEX|Gender|GENDER)\s*:\s*(M|F|Male|Female|male|female|MALE|FEMALE)\b")
+# a letter's or record's subject line: 'Re: Mr B6-13, 52 years', 'Patient: Mrs A. Jones'
+_SEX_TITLE = re.compile(r"(?<![\w])(?:Re|RE|Patient|PATIENT|Name|NAME)\s*:\s*(Mr|Mrs|Ms|Miss)\b\.?")
 # The words without which each of the three case-sensitive regexes above cannot match ("Mrs" holds "Mr")
 _TITLE_WORDS = ("Mr", "Ms", "Mx", "Miss")
 _AGE_FIELD_WORDS = ("Age", "AGE", "aged")
@@ -150,13 +159,15 @@ def find_age_sex(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     for m in _AGE_SEX_SHORT.finditer(text):
         follows = _SHORT_FOLLOWS.match(text, m.end())
         starts = m.start() == 0 or text[max(0, m.start() - 2):m.start()].endswith(_SHORT_STARTS) or text[m.start() - 1] == "\n"
-        if follows or (starts and re.match(r"\s+[A-Za-z]", text[m.end():m.end() + 2])):
+        # 'HPI: 34F. Diagnosed in ...': at a field's start, a full stop may follow
+        if follows or (starts and re.match(r"\s+[A-Za-z]|\.(?:\s|$)", text[m.end():m.end() + 2])):
             out.append(Found(m.start(), m.end(), "age", "AGE", value=float(m[1])))
             out.append(Found(m.start(2), m.end(2), "sex", _SEX[m[2].lower()]))
     # These three regexes are case-sensitive: each runs only where its own spelling occurs (a pass costs ~0.07 ms)
     if _has_any(text, _TITLE_WORDS):
         for m in _AGE_AFTER_NAME.finditer(text):
-            out.append(Found(m.start(1), m.end(), "age", "AGE", value=float(m[1])))
+            g = 1 if m[1] else 2
+            out.append(Found(m.start(g), m.end(), "age", "AGE", value=float(m[g])))
     if _has_any(text, _AGE_FIELD_WORDS):
         for m in _AGE_FIELD.finditer(text):
             g = 1 if m[1] else 2
@@ -164,6 +175,9 @@ def find_age_sex(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     if _has_any(text, _SEX_FIELD_WORDS):
         for m in _SEX_FIELD.finditer(text):
             out.append(Found(m.start(1), m.end(1), "sex", _SEX[m[1].lower()]))
+    if _has_any(text, _TITLE_WORDS):
+        for m in _SEX_TITLE.finditer(text):
+            out.append(Found(m.start(1), m.end(1), "sex", "male" if m[1] == "Mr" else "female"))
     return out
 
 
