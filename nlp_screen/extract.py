@@ -297,15 +297,17 @@ class SectionIndex:
             self._end_field_sections(doc_text(doc), fields)
 
     def _end_field_sections(self, text: str, fields: dict[str, frozenset[str]]) -> None:
-        starts, cats, title_ends = [], [], []
-        for i, (start, cat, title_end) in enumerate(zip(self._starts, self._cats, self._title_ends)):
-            starts.append(start), cats.append(cat), title_ends.append(title_end)
+        """Insert a no-section boundary where a field-like section meets a foreign 'Label:' line."""
+        rows = list(zip(self._starts, self._cats, self._title_ends))
+        out = []
+        for i, (start, cat, title_end) in enumerate(rows):
+            out.append((start, cat, title_end))
             if cat in fields:
-                stop = self._starts[i + 1] if i + 1 < len(self._starts) else len(text)
+                stop = rows[i + 1][0] if i + 1 < len(rows) else len(text)
                 end = foreign_label_line(text, title_end or start, stop, fields[cat])
                 if end is not None:
-                    starts.append(end), cats.append(None), title_ends.append(None)
-        self._starts, self._cats, self._title_ends = starts, cats, title_ends
+                    out.append((end, None, None))
+        self._starts, self._cats, self._title_ends = (list(column) for column in zip(*out))
 
     def _index(self, char: int) -> int:
         return bisect.bisect_right(self._starts, char) - 1
