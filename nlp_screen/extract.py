@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 from .components import doc_text
 from .components.context import context_cues
 from .extractors import Found, load_vocabulary
+from .extractors.base import compiled, words_regex
 from .extractors.readers import (
     read_course,
     read_nyha_class,
@@ -265,8 +266,19 @@ def _read_after(kind: str, label: str, span: Span, text: str, attrs: dict, vocab
         s, e = span.start_char, span.end_char
         if "prostat" in span.text.lower() and words_near(text, s, e, vocabulary, "localized_prostate", 40, 100):
             attrs["exception"] = "prostate_localized"
-        elif attrs.get("squamous") and words_near(text, s, e, vocabulary, "skin_sites", 30, 80):
+        elif attrs.get("squamous") and (words_near(text, s, e, vocabulary, "skin_sites", 30, 80)
+                                        or specimen_is(text, vocabulary, "skin_sites")):
             attrs["exception"] = "skin_bcc_scc"
+
+
+_SPECIMEN_LINE = re.compile(r"^[^\S\n]*(?:Specimen|SPECIMEN|Site|SITE|Source|SOURCE)s?\b[^\n]*", re.M)
+
+
+def specimen_is(text: str, vocabulary: dict, key: str) -> bool:
+    """A report's 'Specimen:' line names one of vocabulary[key]: 'Specimen: skin, right dorsal forearm' places the
+    report's 'INVASIVE SQUAMOUS CELL CARCINOMA' in the skin."""
+    line = _SPECIMEN_LINE.search(text)
+    return bool(line and compiled(vocabulary, key, lambda: words_regex(vocabulary[key]["words"])).search(line.group()))
 
 
 def _cd5_method(section: Optional[str], note_type: Optional[str], vocabulary: dict) -> Optional[str]:

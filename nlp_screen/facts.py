@@ -95,6 +95,18 @@ class PatientFacts:
         newest = max(self.recency_key(m)[:3] for m in ms)
         return min((m for m in ms if self.recency_key(m)[:3] == newest), key=lambda m: m.evidence.start)
 
+    def age_years(self) -> Optional[int]:
+        """The patient's age in whole years: counted to the screening date from a written birth date, else as
+        the note states it ('79-year-old')."""
+        m = self.age
+        if m is None:
+            return None
+        dob = m.attrs.get("dob")
+        if dob is None:
+            return int(m.value)
+        born, on = dt.date.fromisoformat(dob), self.as_of
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
     def diagnoses(self) -> list[Mention]:
         """The patient's own affirmed diagnoses (past ones included); a generic 'T-cell lymphoma' only when no
         specific T-cell category is named; generic words ('malignancy') never count as a diagnosis."""

@@ -6,6 +6,7 @@ import re
 from typing import Optional, Protocol
 
 from .extractors import Found
+from .extractors.base import wrapped_break
 
 # How far (characters, same line) a date may stand from a mention and still be "written beside" it.
 _DATE_REACH = 60
@@ -87,7 +88,7 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
             continue
         title = sections.title_span(s) if sections and not is_therapy else None
         in_title = [d for d in dates if title and title[0] <= d.start and d.end <= title[1] + 40
-                    and line_of(d.start) == line_of(title[0])] if title else []
+                    and line_of(d.start) == line_of(title[0]) and _labels_title(text, title, d)] if title else []
         out.append(in_title[0] if in_title else None)
     return out
 
@@ -117,13 +118,15 @@ def _column_date(text: str, start: int, end: int, line_of: "LineIndex",
     under one of them, else no date."""
     line = line_of(start)
     value_end = start + len(text[start:end].rstrip())
+    if not text[value_end - 1:value_end].isdigit():
+        return None  # flowsheet cells are numbers
     value_start = max(start, *(text.rfind(blank, start, value_end) + 1 for blank in " \t|"))
     value_col = (value_start - line_of.start(line), value_end - line_of.start(line))
     for above in range(line - 1, max(-1, line - 1 - _HEADER_LOOKBACK), -1):
         if not text[line_of.start(above):line_of.start(above + 1)].strip():
             return None  # a blank line ends the table
         header = dates_by_line.get(above, ())
-        if len(header) < 2:
+        if len(header) < 2 or not _is_date_header(text, line_of.start(above), line_of.start(above + 1), header):
             continue
         origin = line_of.start(above)
         gap, date = min(((_column_gap(value_col, (d.start - origin, d.end - origin)), d) for d in header),
@@ -132,9 +135,32 @@ def _column_date(text: str, start: int, end: int, line_of: "LineIndex",
     return None
 
 
+_HEADER_WORDS_MAX = 25
+
+
+def _is_date_header(text: str, start: int, end: int, dates: list) -> bool:
+    """A line of column dates ('Ref range   04/14/2025   06/30/2025'): little but its dates ('seizure 11/06/2025 ...;
+    off levetiracetam since 09/2025' is prose with two dates)."""
+    pieces, pos = [], start
+    for d in dates:
+        pieces.append(text[pos:d.start])
+        pos = d.end
+    pieces.append(text[pos:end])
+    return sum(len("".join(piece.split())) for piece in pieces) <= _HEADER_WORDS_MAX
+
+
 def _column_gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     """Characters between two column ranges (0 when they overlap)."""
     return max(0, max(a[0], b[0]) - min(a[1], b[1]))
+
+
+_TITLE_DATE_GAP = re.compile(r"[\s:(\[\-\u2013,]*")
+
+
+def _labels_title(text: str, title: tuple[int, int], date: Found) -> bool:
+    """A date inside a section title or right after it ('LABS (05/09/2025)', 'LABS - 05/09/2025:') dates the
+    section; one further along the title's line is the first sentence's ('A/P: 44M s/p auto-HSCT 07/2025 ...')."""
+    return date.start <= title[1] or _TITLE_DATE_GAP.fullmatch(text, title[1], date.start) is not None
 
 
 _BIRTH = re.compile(r"\b(?:DOB|D\.O\.B\.?|born|date\s+of\s+birth|birth\s*date)\b[^\n]{0,16}$", re.I)
@@ -160,10 +186,14 @@ _NEWLINE = re.compile("\n")
 
 
 class LineIndex:
-    """Line number of a character offset (bisect over the newline offsets, found by one regex pass)."""
+    """Line number of a character offset (bisect over the newline offsets, found by one regex pass).
+
+    Lines are written lines, except that hard-wrapped prose is one line across its breaks (the sentence splitter's
+    rule): in '...non-ST-elevation myocardial infarction\non 12/03/2024 treated with ...' the date is beside the MI.
+    """
 
     def __init__(self, text: str) -> None:
-        self._breaks = [m.start() for m in _NEWLINE.finditer(text)]
+        self._breaks = [m.start() for m in _NEWLINE.finditer(text) if not wrapped_break(text, m.end())]
 
     def __call__(self, char: int) -> int:
         return bisect.bisect_left(self._breaks, char)

@@ -31,6 +31,7 @@ CASES = [
     case("inc_age", "fail", "76", age(76)),
     case("inc_age", "pass", "a note's first age is the patient's; a later one is a relative's", age(44), age(82, text="Father with HTN; now 82 years old")),
     case("inc_age", "fail", "the most recent note decides", age(44, note_date="2024-01-10"), age(77, note_date="2025-03-01")),
+    case("inc_age", "fail", "a birth date counts to the screening date, not the note's", age(18, text="DOB: 06/22/2007", dob="2007-06-22", note_date="2025-05-30")),
     case("inc_age", "unknown", "no age", TALL),
     case("inc_age", "pass", "17 last year, 18 in the newest note", age(17, note_date="2024-05-01"), age(18)),
 

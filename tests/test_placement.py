@@ -24,6 +24,8 @@ CASES = [
     (" 1. CHOEP x 6 (2022) -> CR.", "therapy", "CHOEP", dt.date(2022, 1, 1)),
     ("Relapse 02/2025 -> crizotinib 250 mg BID, 03/2025 - 06/2025: progression.", "therapy", "crizotinib", dt.date(2025, 6, 1)),
     ("Gemcitabine, relapse 04/2025.", "therapy", "Gemcitabine", None),
+    ("A/P: 44M s/p auto-HSCT 07/2024 admitted with RSV pneumonia.\nWalks 30 min a day. ECOG 1.", "ecog", "ECOG 1", None),
+    ("LABS (05/09/2025)\nCr 0.84 mg/dL (0.70-1.30)", "lab", "Cr 0.84 mg/dL", dt.date(2025, 5, 9)),
     ("Re: Miss [redacted], DOB [redacted] 2000 (24 years old)", "age", "24", None),
     ("08/20/2025   Indication: cumulative anthracycline (CHOEP x3), pre-trial evaluation.", "therapy", "CHOEP", None),
     ("TTE 08/20/2025   Indication: pre-trial evaluation. LVEF 60%.", "lvef", "LVEF 60%", dt.date(2025, 8, 20)),

@@ -13,6 +13,7 @@ import numpy as np
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 
+from ..extractors.base import continues_previous_line
 from . import doc_text
 from spacy.tokens import Doc
 
@@ -70,24 +71,6 @@ def load_abbreviations(path: Path) -> frozenset[str]:
         if not isinstance(entry, str) or entry != entry.lower() or not entry.endswith(".") or " " in entry:
             raise ValueError(f"{path}: {entry!r} is not a lowercase word ending in '.'")
     return frozenset(entries)
-
-
-# Hard-wrapped prose (dictation and EHR exports break lines at ~70 characters): a line that opens with a
-# lower-case word continues the line before it when that one is long and ends without a stop or a colon.
-_WRAP_MIN_LINE = 45
-_LIST_MARK = re.compile(r"(?:[a-z]|[ivx]{1,4})[.)][^\S\n]")
-
-
-def continues_previous_line(text: str, line_start: int) -> bool:
-    """'... accompanied by\n   fever and a one day cough': the line at `line_start` is the rest of a sentence."""
-    if not ("a" <= text[line_start] <= "z") or _LIST_MARK.match(text, line_start):
-        return False
-    prev_end = text.rfind("\n", 0, line_start)
-    if prev_end <= 0:
-        return False
-    prev_start = text.rfind("\n", 0, prev_end) + 1
-    previous = text[prev_start:prev_end].strip()
-    return len(previous) >= _WRAP_MIN_LINE and previous[-1] not in ".?!:;"
 
 
 def sentence_start_offsets(text: str, abbreviations: frozenset[str]) -> list[int]:

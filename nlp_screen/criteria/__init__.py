@@ -66,7 +66,6 @@ def review_first(results: Sequence[CriterionResult]) -> list[str]:
 
 
 def patient_facts_out(f: PatientFacts, p: Protocol) -> PatientFactsOut:
-    age = f.age
     dx_by_cat: dict[str, DiagnosisFact] = {}
     for m in sorted(f.diagnoses(), key=f.recency_key):
         dx_by_cat[m.label] = DiagnosisFact(category=m.label, text=m.evidence.text, evidence=m.evidence)
@@ -78,7 +77,7 @@ def patient_facts_out(f: PatientFacts, p: Protocol) -> PatientFactsOut:
         therapies.setdefault((m.label, m.name or m.evidence.text), TherapyFact(
             category=m.label, name=m.name or m.evidence.text, evidence=m.evidence))
     return PatientFactsOut(
-        age=int(age.value) if age else None,
+        age=f.age_years(),
         sex=f.sex,
         diagnoses=list(dx_by_cat.values()),
         cd5=CD5Fact(method=cd5.method, percent=cd5.percent, expression=expression(cd5, p),

@@ -18,10 +18,11 @@ def inc_age(f: PatientFacts, p: Protocol) -> object:
     if m is None:
         return unknown("inc_age", INC, "No age is documented.")
     lo, hi = p.v("age_min"), p.v("age_max")
-    age = int(m.value)
+    age = f.age_years()
+    when = f" on {f.as_of.isoformat()} (born {m.attrs['dob']})" if m.attrs.get("dob") else when_text(m)
     if lo <= age <= hi:
-        return passed("inc_age", INC, f"Age {age}{when_text(m)} is within the protocol's {lo}-{hi}.", m)
-    return failed("inc_age", INC, f"Age {age}{when_text(m)} is outside the protocol's {lo}-{hi}.", m)
+        return passed("inc_age", INC, f"Age {age}{when} is within the protocol's {lo}-{hi}.", m)
+    return failed("inc_age", INC, f"Age {age}{when} is outside the protocol's {lo}-{hi}.", m)
 
 
 def inc_diagnosis(f: PatientFacts, p: Protocol) -> object:

@@ -120,16 +120,48 @@ def line_bounds(text: str, pos: int) -> tuple[int, int]:
 _CLAUSE_END = re.compile(r"[;\n]|(?<![.\d])\.(?=\s)|(?<![.\d])\.$")
 
 
+# Hard-wrapped prose (dictation and EHR exports break lines at ~70 characters): a line that opens with a
+# lower-case word continues the line before it when that one is long and ends without a stop or a colon.
+_WRAP_MIN_LINE = 45
+_LIST_MARK = re.compile(r"(?:[a-z]|[ivx]{1,4})[.)][^\S\n]")
+
+
+def continues_previous_line(text: str, line_start: int) -> bool:
+    """'... accompanied by\n   fever and a one day cough': the line at `line_start` is the rest of a sentence."""
+    if not ("a" <= text[line_start] <= "z") or _LIST_MARK.match(text, line_start):
+        return False
+    prev_end = text.rfind("\n", 0, line_start)
+    if prev_end <= 0:
+        return False
+    prev_start = text.rfind("\n", 0, prev_end) + 1
+    previous = text[prev_start:prev_end].strip()
+    return len(previous) >= _WRAP_MIN_LINE and previous[-1] not in ".?!:;"
+
+
 def clause_after(text: str, pos: int, limit: int = 120) -> str:
-    """Text from `pos` to the end of its clause (';', newline or sentence stop), at most `limit` chars."""
+    """Text from `pos` to the end of its clause (';', newline or sentence stop), at most `limit` chars; a line
+    break inside hard-wrapped prose does not end it ('prostate adenocarcinoma, Gleason 3+4,\norgan-confined')."""
     window = text[pos:pos + limit]
-    m = _CLAUSE_END.search(window)
-    return window[: m.start()] if m else window
+    for m in _CLAUSE_END.finditer(window):
+        if m.group() == "\n" and wrapped_break(text, pos + m.end()):
+            continue
+        return window[: m.start()]
+    return window
+
+
+def wrapped_break(text: str, after_break: int) -> bool:
+    """Whether the line starting at `after_break` (just after a line break) continues the line before it."""
+    head = text[after_break:after_break + 40]
+    first = after_break + len(head) - len(head.lstrip(" \t"))
+    return first < len(text) and continues_previous_line(text, first)
 
 
 def clause_before(text: str, pos: int, limit: int = 120) -> str:
     """Text from the start of the clause holding `pos` up to `pos`."""
     lo = max(0, pos - limit)
     window = text[lo:pos]
-    cut = max(window.rfind(";"), window.rfind("\n"), window.rfind(". "))
+    newline = window.rfind("\n")
+    while newline >= 0 and wrapped_break(text, lo + newline + 1):  # hard-wrapped prose: one clause
+        newline = window.rfind("\n", 0, newline)
+    cut = max(window.rfind(";"), newline, window.rfind(". "))
     return window[cut + 1:] if cut >= 0 else window

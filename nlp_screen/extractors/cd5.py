@@ -30,7 +30,8 @@ _WORD_PERCENT = re.compile(r"\b(?:(?P<hundred>(?:one|a)\s+hundred)|(?P<teen>" + 
 _LIST_AFTER = re.compile(r"^(?:\s*(?:,|and|&|/|or)\s*[cs]?CD\d+[a-z]?)+")
 _SIGN = re.compile(r"^\s?([+\-−])(?=\s*(?:[,;)/.]|$))|^([+\-−])(?=\s|\(|,|$)|^-(negative|positive)|^\s*\(([+\-−])\)", re.I)
 # 'CD5 positive on 98% of T cells': the percent is of all T cells, not of an abnormal population
-_OF_ALL_T_CELLS = re.compile(r"\bof\s+(?:all\s+|the\s+)?(?:normal\s+|residual\s+|background\s+|mature\s+)?(?:T[- ]cells|T[- ]lymphocytes|lymphocytes)\b", re.I)
+_OF_ALL_T_CELLS = re.compile(r"\bof\s+(?:all\s+|the\s+)?(?:normal\s+|residual\s+|background\s+|mature\s+)?"
+                             r"(?:CD3\s*\+?\s+|CD3-positive\s+)?(?:T[- ]cells|T[- ]lymphocytes|lymphocytes)\b", re.I)
 _NON_TUMOR_START = re.compile(r"^\W*(?:expression\s+)?(?:on|in)\s+(?:the\s+)?(?:residual\s+)?(?:normal|reactive|background)\b", re.I)
 
 
@@ -69,7 +70,7 @@ def read_cd5_result(text: str, start: int, end: int, rx: dict[str, re.Pattern]) 
     own, own_end = _own_window(text, end)
     before = clause_before(text, start)
     if (rx["not_result"].search(own[:60]) or rx["non_tumor"].search(before) or _NON_TUMOR_START.match(own)
-            or _OF_ALL_T_CELLS.search(own)):
+            or _OF_ALL_T_CELLS.search(own + _rest_of_item(text, own_end))):
         return None
     span_start, span_end = start, end
     expression = _sign_expression(own) or _word_expression(own, rx)
@@ -95,6 +96,16 @@ def read_cd5_result(text: str, start: int, end: int, rx: dict[str, re.Pattern]) 
     method = _method(predicate, rx) or _method_before(text[line_start:start], rx)
     return Found(span_start, span_end, "cd5", "CD5", value=percent,
                  attrs={"expression_word": expression, "method": method})
+
+
+def _rest_of_item(text: str, pos: int) -> str:
+    """The list item's text after CD5's own window, up to its comma or semicolon: '97% of |CD3+ T cells|,'
+    (nothing when the window already ended its item: 'CD5 40%, |CD7 98% of T cells')."""
+    if text[:pos].rstrip().endswith((",", ";")):
+        return ""
+    window = text[pos:pos + 25]
+    cut = min((i for i in (window.find(","), window.find(";"), window.find("\n")) if i >= 0), default=len(window))
+    return window[:cut]
 
 
 def _own_window(text: str, pos: int) -> tuple[str, int]:

@@ -1,10 +1,12 @@
 """Scores and vitals: ECOG (Karnofsky converted), LVEF (numbers or words), SpO2 (room air or not), age and sex."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Optional
 
 from .base import CaselessRegex, Found, Vocabulary, clause_after, clause_before, compiled, words_regex
+from .dates import find_dates
 
 _ECOG = re.compile(
     r"(?<![\w])(?:ECOG(?:\s+(?:PS|performance\s+status))?|(?:WHO\s+)?performance\s+status|perf(?:\.|ormance)?\s+status|PS)"
@@ -147,6 +149,31 @@ _SEX = {"m": "male", "male": "male", "man": "male", "gentleman": "male",
         "f": "female", "female": "female", "woman": "female", "lady": "female"}
 
 
+# 'DOB: 06/22/2008', 'Date of birth 14/10/1944', 'born on 3 March 1950': the age follows from the birth date
+_DOB = re.compile(r"(?<![\w])(?:DOB|D\.O\.B\.?|[Dd]ate\s+of\s+[Bb]irth|[Bb]irth\s*[Dd]ate|[Bb]orn(?:\s+on)?)[^\S\n]*[:\-]?[^\S\n]*")
+_DOB_WORDS = ("DOB", "D.O.B", "irth", "orn")
+
+
+def _ages_from_birth_dates(text: str, vocab: Vocabulary, note_date) -> list[Found]:
+    """An age for each full birth date: its value is the age at the note's date (today without one); attrs dob
+    lets the evaluator count it at the screening date."""
+    out = []
+    for m in _DOB.finditer(text):
+        dates = [d for d in find_dates(text[m.end():m.end() + 20], vocab, note_date) if d.start == 0 and d.label == "day"]
+        if not dates:
+            continue
+        dob = dt.date.fromisoformat(dates[0].attrs["iso"])
+        years = age_on(dob, note_date or dt.date.today())
+        if 0 <= years < 120:
+            out.append(Found(m.start(), m.end() + dates[0].end, "age", "AGE", value=float(years), attrs={"dob": dob.isoformat()}))
+    return out
+
+
+def age_on(dob: dt.date, day: dt.date) -> int:
+    """Whole years from a birth date to `day`."""
+    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
 def find_age_sex(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     """'46 yo M', '46-year-old woman', '34M with', 'Age: 46'."""
     out: list[Found] = []
@@ -172,6 +199,8 @@ def find_age_sex(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
         for m in _AGE_FIELD.finditer(text):
             g = 1 if m[1] else 2
             out.append(Found(m.start(), m.end(g), "age", "AGE", value=float(m[g])))
+    if _has_any(text, _DOB_WORDS):
+        out += _ages_from_birth_dates(text, vocab, note_date)
     if _has_any(text, _SEX_FIELD_WORDS):
         for m in _SEX_FIELD.finditer(text):
             out.append(Found(m.start(1), m.end(1), "sex", _SEX[m[1].lower()]))
