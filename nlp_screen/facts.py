@@ -26,8 +26,9 @@ def is_affirmed(m: Mention) -> bool:
 
 
 def is_possible(m: Mention) -> bool:
-    """The patient's own, written as uncertain: 'we cannot confirm whether the autologous SCT was performed'."""
-    return m.uncertain and not (m.family or m.hypothetical or m.negated)
+    """The patient's own, written as uncertain: 'we cannot confirm whether the autologous SCT was performed', 'no
+    record of whether allo-HSCT was done' (a 'no' before 'whether' does not settle it)."""
+    return m.uncertain and not (m.family or m.hypothetical)
 
 
 def is_absent(m: Mention) -> bool:

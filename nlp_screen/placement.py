@@ -69,7 +69,10 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
     for i, (s, e, is_therapy) in enumerate(mentions):
         mine = claimed.get(i)
         if mine:
-            pick = max(mine, key=lambda gd: gd[1].attrs["iso"]) if is_therapy else min(mine, key=lambda gd: gd[0])
+            # a therapy takes its latest written date; an approximate '(just over two weeks ago)' beside an
+            # exact '03/31/2025' restates it and yields
+            pick = (max(mine, key=lambda gd: (gd[1].attrs["precision"] != "relative", gd[1].attrs["iso"])) if is_therapy
+                    else min(mine, key=lambda gd: gd[0]))
             out.append(pick[1])
             continue
         if is_therapy:
@@ -176,7 +179,12 @@ def _heads_its_line(text: str, date: Found) -> bool:
     '- 07/15/2024-02/28/2025: duvelisib') or followed by a colon ('TTE 05/02/2025: LVEF 60%'). A date in the
     middle of a sentence ('CD5 97% by flow (03/31/2025), ... declined to ECOG 3') belongs to its neighbour only."""
     line_start = text.rfind("\n", 0, date.start) + 1
+    if _PREPOSITION_BEFORE.search(text, max(line_start, date.start - 12), date.start):
+        return False  # 'ECOG 3 in February; ECOG 1 today': a date inside a phrase labels nothing
     return date.start - line_start <= 30 or bool(_COLON_AFTER.match(text, date.end, date.end + 4))
+
+
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|on|since|during|from|until|till|by|before|after|of|last)\s+(?:early\s+|mid\s+|late\s+)?$", re.I)
 
 
 _COLON_AFTER = re.compile(r"\s*\)?\s*:")

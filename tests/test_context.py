@@ -124,6 +124,7 @@ CASES = [
     ("CD4 and CD5 expression by the large cells is unusual for classic Hodgkin lymphoma and raises ALK-negative ALCL.", "ALK-negative ALCL", {UNC}),
     ("New headache raises concern for CNS relapse.", "CNS relapse", {UNC}),
     ("At present we cannot confirm that this is a T-cell lymphoma.", "T-cell lymphoma", {UNC}),
+    ("DIAGNOSIS: Atypical T-cell infiltrate, SUSPICIOUS FOR but not diagnostic of peripheral T-cell lymphoma.", "peripheral T-cell lymphoma", {UNC}),
     ("CD4 and CD5 expression by the large cells is unusual for classic Hodgkin lymphoma.", "classic Hodgkin lymphoma", {UNC}),
     ("Raised LDH and new nodes consistent with relapse of PTCL.", "PTCL", set()),
     ("Aberrant loss of CD5 can be seen in T-ALL and in mycosis fungoides.", "mycosis fungoides", {UNC}),

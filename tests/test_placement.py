@@ -24,6 +24,8 @@ CASES = [
     (" 1. CHOEP x 6 (2022) -> CR.", "therapy", "CHOEP", dt.date(2022, 1, 1)),
     ("Relapse 02/2025 -> crizotinib 250 mg BID, 03/2025 - 06/2025: progression.", "therapy", "crizotinib", dt.date(2025, 6, 1)),
     ("Gemcitabine, relapse 04/2025.", "therapy", "Gemcitabine", None),
+    ("Performance: ECOG 3 in February; ECOG 1 today.", "ecog", "ECOG 1", None),
+    ("Last bendamustine dose 03/31/2025 (just over two weeks ago); no therapy since.", "therapy", "bendamustine", dt.date(2025, 3, 31)),
     ("A/P: 44M s/p auto-HSCT 07/2024 admitted with RSV pneumonia.\nWalks 30 min a day. ECOG 1.", "ecog", "ECOG 1", None),
     ("LABS (05/09/2025)\nCr 0.84 mg/dL (0.70-1.30)", "lab", "Cr 0.84 mg/dL", dt.date(2025, 5, 9)),
     ("Re: Miss [redacted], DOB [redacted] 2000 (24 years old)", "age", "24", None),

@@ -142,7 +142,10 @@ def inc_relapsed_refractory(f: PatientFacts, p: Protocol) -> object:
     min_lines, min_cycles = p.v("min_failed_lines"), p.v("min_induction_cycles")
     tall = "T-ALL" in f.t_cell_categories()
     therapies = systemic_therapies(f)
-    lines = max([count_lines_of_therapy(f, therapies)] + [int(m.value) for m in by["LINES"]])
+    stated_only = [m for m in by["LINES"] if m.attrs.get("only")]
+    # 'first-line therapy only' is the note's own count: it outranks counting the regimens named
+    lines = (int(f.latest(stated_only).value) if stated_only
+             else max([count_lines_of_therapy(f, therapies)] + [int(m.value) for m in by["LINES"]]))
     cycles = max([int(m.value) for m in by["INDUCTION_CYCLES"]], default=0)
     hsct = [m for m in f.of("therapy", "hsct_allogeneic", "hsct_autologous", where=is_affirmed)]
     if by["RELAPSE_POST_HSCT"]:
@@ -213,9 +216,10 @@ def _relapse_after_transplant(f: PatientFacts, relapses: list[Mention], hsct: li
 
 def _relapse_within(f: PatientFacts, crs: list[Mention], relapses: list[Mention], months: int, late: bool = False):
     """(CR, relapse) when the first relapse after the first dated CR came within `months` of it (or, late=True,
-    certainly after): a CR dated only by its year or month ('in remission at some point during 2024') counts
-    from the start or the end of that period, whichever makes the answer hold for both."""
-    cr_dates = [m for m in crs if m.date is not None]
+    certainly after): a CR or relapse dated only by its year or month ('in remission at some point during 2024',
+    'relapse in June 2025') counts from the start or the end of that period, whichever makes the answer hold for
+    every day of it."""
+    cr_dates = _most_precise([m for m in crs if m.date is not None])
     rel_dates = [m for m in relapses if m.date is not None]
     if not cr_dates or not rel_dates:
         return None
@@ -228,7 +232,15 @@ def _relapse_within(f: PatientFacts, crs: list[Mention], relapses: list[Mention]
     limit = months * 30.44
     if late:
         return (cr, rel) if (rel.date - latest).days > limit else None
-    return (cr, rel) if (rel.date - earliest).days <= limit else None
+    # a relapse dated by its month ('June 2025') may fall on any day of it: within only if its last day is
+    return (cr, rel) if (_period_end(rel) - earliest).days <= limit else None
+
+
+def _most_precise(ms: list[Mention]) -> list[Mention]:
+    """Drop a mention dated only by month or year when a day-dated one falls in that period: 'CR1 01/2025' and
+    'CR1 on 01/21/2025' are one remission, dated 01/21."""
+    exact = [m for m in ms if not m.attrs.get("date_precision")]
+    return [m for m in ms if m in exact or not any(m.date <= e.date <= _period_end(m) for e in exact)]
 
 
 def _period_end(m: Mention):

@@ -114,10 +114,15 @@ _NO_TRANSPLANT = re.compile(r"\b(?:without|no|not|never|declined|before|prior\s+
 _LINES = CaselessRegex(
     r"\b(\d|two|three|four|five|six)\s*(?:\+\s*)?(?:prior\s+|previous\s+|systemic\s+|treatment\s+|therapy\s+)*(?:lines?|regimens?)\b"
     r"(?:\s+of\s+(?:therapy|treatment|chemotherapy|systemic\s+therapy))?")
+# 'Therapy to date: first-line therapy only', 'only first-line treatment': the count of lines, stated
+_FIRST_LINE_ONLY = re.compile(r"\b(?:first-?\s?line|1st-?\s?line)\s+(?:therapy|treatment|chemotherapy)?\s*only\b"
+                              r"|\bonly\s+(?:the\s+)?(?:first-?\s?line|1st-?\s?line)\s+(?:therapy|treatment|chemotherapy)\b", re.I)
 _INDUCTION = re.compile(
     r"\b(\d|two|three|four)\s+(?:induction\s+(?:attempts?|cycles?|courses?|regimens?)|cycles?\s+of\s+(?:standard\s+)?induction)", re.I)
+_MONTH_COUNT = {w: i for i, w in enumerate(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen".split(), start=1)}
 _RELAPSE_AFTER_CR = re.compile(
-    r"\brelaps\w*\s+(?:~|about|approximately|approx\.?|at|only)?\s*(\d{1,3})\s*(?:months?|mo)\s+(?:after|post|from|following|into)\s+"
+    r"\brelaps\w*\s+(?:~|about|approximately|approx\.?|at|only|some)?\s*(\d{1,3}|" + "|".join(_MONTH_COUNT) + r")\s*(?:months?|mo)\s+(?:after|post|from|following|into)\s+"
     r"(?:achieving\s+|attaining\s+|first\s+)?(?:CR1?|CRi|(?:first\s+)?(?:complete\s+)?remission)\b", re.I)
 _LAST_THERAPY = CaselessRegex(
     r"\blast\s+(?:dose|treatment|therapy|chemo(?:therapy)?|cycle|infusion|systemic\s+therapy|anti-?cancer\s+therapy|"
@@ -142,9 +147,12 @@ def find_status_phrases(text: str, vocab: Vocabulary, note_date=None) -> list[Fo
         for m in _LINES.finditer(text, lower):
             n = int(m[1]) if m[1].isdigit() else _NUMBERS[m[1].lower()]
             out.append(Found(m.start(), m.end(), "disease_status", "LINES", value=float(n)))
+        out += [Found(m.start(), m.end(), "disease_status", "LINES", value=1.0, attrs={"only": True})
+                for m in _FIRST_LINE_ONLY.finditer(text)]
     if relapse:
         for m in _RELAPSE_AFTER_CR.finditer(text):
-            out.append(Found(m.start(), m.end(), "disease_status", "RELAPSE_AFTER_CR", value=float(m[1]), unit="months"))
+            months = int(m[1]) if m[1].isdigit() else _MONTH_COUNT[m[1].lower()]
+            out.append(Found(m.start(), m.end(), "disease_status", "RELAPSE_AFTER_CR", value=float(months), unit="months"))
     if "since" in lower or "after" in lower or "following" in lower:
         out += [Found(m.start(1), m.end(1), "disease_status", "NO_THERAPY_SINCE") for m in _NO_THERAPY_SINCE.finditer(text, lower)]
     if "last" in lower:

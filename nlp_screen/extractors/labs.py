@@ -95,7 +95,8 @@ _UNIT = r"(mg/d[lL]|[uµμ]mol/L|micromol/L|I?U/L)"
 _CELL = re.compile(r"[ \t|]+(\d+(?:\.\d+)?)(?:[ \t]*(?:HH|LL|H|L|\*|\((?:H|L)\)))?(?=[ \t|]|$)", re.M)
 # a reference-range column before the values: '0.3-1.2', '<= 40'
 _RANGE_CELL = re.compile(r"[ \t|]+(?:\d+(?:\.\d+)?[ \t]*[-–][ \t]*|[<≤]=?[ \t]*)(\d+(?:\.\d+)?)(?=[ \t|]|$)", re.M)
-_ROW_HEAD = re.compile(r"(?:[ \t]*(?:\(\s*" + _UNIT + r"\s*\)|:))?", re.I)
+# after the analyte's name: '(mg/dL)', a bare 'mg/dL' before the first column, or ':'
+_ROW_HEAD = re.compile(r"(?:[ \t]*(?:\(\s*" + _UNIT + r"\s*\)|" + _UNIT + r"(?=[ \t|])|:))?", re.I)
 _ROW_TAIL = re.compile(r"[ \t|]*(?:(?:\d+(?:\.\d+)?\s*[-–]\s*|[<≤]\s*=?\s*)(\d+(?:\.\d+)?))?[ \t]*" + _UNIT + r"?[ \t|]*$",
                        re.M | re.I)
 
@@ -107,7 +108,7 @@ def _trend_row(text: str, pos: int) -> Optional[tuple[list[tuple[int, int, float
     when the range comes first. Each cell is its own dated value (placement gives it its column's date); the range
     is every cell's."""
     head = _ROW_HEAD.match(text, pos)
-    unit = head[1]
+    unit = head[1] or head[2]
     pos = head.end()
     first_range = _RANGE_CELL.match(text, pos)
     if first_range is not None:
