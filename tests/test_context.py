@@ -103,6 +103,7 @@ CASES = [
     ("She has not received CAR-T therapy or inotuzumab.", "inotuzumab", {NEG}, "THERAPY"),
     ("Chemotherapy not given due to cytopenias.", "Chemotherapy", {NEG}, "THERAPY"),
     ("HBV DNA not done.", "HBV DNA", set()),
+    ("Male - pregnancy N/A.", "pregnancy", {NEG}),
     # --- uncertainty: rule-outs, differentials, suspicion
     ("Clinical history: 70 yo M with lymphadenopathy and fevers; r/o lymphoma.", "lymphoma", {UNC}),
     ("Rule out CNS relapse.", "CNS relapse", {UNC}),

@@ -69,7 +69,8 @@ def read_cd5_result(text: str, start: int, end: int, rx: dict[str, re.Pattern]) 
     """Read the CD5 result whose marker is text[start:end]; None when the mention is not a tumour result."""
     own, own_end = _own_window(text, end)
     before = clause_before(text, start)
-    if (rx["not_result"].search(own[:60]) or rx["non_tumor"].search(before) or _NON_TUMOR_START.match(own)
+    if (rx["not_result"].search(own[:60]) or rx["non_tumor"].search(before + " " + _list_heading(text, start))
+            or _NON_TUMOR_START.match(own)
             or _OF_ALL_T_CELLS.search(own + _rest_of_item(text, own_end))):
         return None
     span_start, span_end = start, end
@@ -96,6 +97,23 @@ def read_cd5_result(text: str, start: int, end: int, rx: dict[str, re.Pattern]) 
     method = _method(predicate, rx) or _method_before(text[line_start:start], rx)
     return Found(span_start, span_end, "cd5", "CD5", value=percent,
                  attrs={"expression_word": expression, "method": method})
+
+
+def _list_heading(text: str, start: int) -> str:
+    """The heading line a listed marker sits under ('Residual normal T cells:' / 'CD3: positive' / 'CD5: ...'): the
+    nearest line above ending in a colon, within the same block (no blank line), else ''."""
+    pos = text.rfind("\n", 0, start)
+    for _ in range(12):
+        if pos <= 0:
+            return ""
+        prev = text.rfind("\n", 0, pos) + 1
+        line = text[prev:pos].strip()
+        if not line:
+            return ""
+        if line.endswith(":"):
+            return line
+        pos = prev - 1
+    return ""
 
 
 def _rest_of_item(text: str, pos: int) -> str:

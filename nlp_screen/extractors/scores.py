@@ -9,8 +9,9 @@ from .base import CaselessRegex, Found, Vocabulary, clause_after, clause_before,
 from .dates import find_dates
 
 _ECOG = re.compile(
-    r"(?<![\w])(?:ECOG(?:\s+(?:PS|performance\s+status))?|(?:WHO\s+)?performance\s+status|perf(?:\.|ormance)?\s+status|PS)"
-    r"(?:\s*\((?:ECOG|WHO)\))?\s*(?:of|:|=|is|was|score|\|)?\s*(?:ECOG\s*)?([0-4]|zero|one|two|three|four)"
+    r"(?<![\w])(?:ECOG(?:\s+(?:PS|performance\s+status))?|(?:WHO\s+)?performance\s+status|perf(?:\.|ormance)?\s+status|PS"
+    r"|(?-i:WHO)(?=\s*(?:PS\s*)?:?\s*[0-4](?![\w%])))"  # 'WHO 1', upper case only ('patient who 2 days ago')
+    r"(?:\s*\((?:ECOG|WHO)\)|\s+(?:WHO|ECOG)(?:\s+PS)?)?\s*(?:of|:|=|is|was|score|\|)?\s*(?:ECOG\s*)?([0-4]|zero|one|two|three|four)"
     r"(?:\s*(?:-|–|to)\s*([0-4]|zero|one|two|three|four))?(?![\w%]|\.\d|\s+of\b)", re.I)
 # 'ECOG performance status of one', 'ECOG PS: one'
 _GRADE_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4}
