@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional, Sequence
 
+from .extractors.scores import age_on
 from .models import Mention, NoteFacts
 
 T_CELL_CATEGORIES = ("T-ALL", "T-LBL", "PTCL-NOS", "AITL", "ALCL", "ENKTL", "T-PLL", "ATLL", "MF", "SS", "OTHER-TCL")
@@ -105,8 +106,7 @@ class PatientFacts:
         dob = m.attrs.get("dob")
         if dob is None:
             return int(m.value)
-        born, on = dt.date.fromisoformat(dob), self.as_of
-        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+        return age_on(dt.date.fromisoformat(dob), self.as_of)
 
     def diagnoses(self) -> list[Mention]:
         """The patient's own affirmed diagnoses (past ones included); a generic 'T-cell lymphoma' only when no

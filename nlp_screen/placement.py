@@ -7,6 +7,7 @@ from typing import Optional, Protocol
 
 from .extractors import Found
 from .extractors.base import wrapped_break
+from .extractors.scores import BIRTH_LABEL
 
 # How far (characters, same line) a date may stand from a mention and still be "written beside" it.
 _DATE_REACH = 60
@@ -61,7 +62,7 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
             if not 0 <= gap <= _DATE_REACH or (best is not None and gap >= best[0]):
                 continue
             between = text[e:d.start] if d.start >= e else text[d.end:s]
-            if not _SEPARATES.search(between) and not (is_therapy and d.start >= e and _SEPARATES_THERAPY.search(between)):
+            if not _separated(between, is_therapy and d.start >= e):
                 best = (gap, i)
         if best is not None:
             claimed.setdefault(best[1], []).append((best[0], d))
@@ -102,8 +103,13 @@ def _dates_right_after(text: str, end: int, line_dates, mentions: list, line_men
     03/2025 - 06/2025: progression')."""
     starts = [mentions[j][0] for j in line_mentions if mentions[j][0] >= end]
     limit = min([end + _DATE_REACH] + starts)
-    return [d for d in line_dates if end <= d.start and d.end <= limit
-            and not _SEPARATES.search(text[end:d.start]) and not _SEPARATES_THERAPY.search(text[end:d.start])]
+    return [d for d in line_dates if end <= d.start and d.end <= limit and not _separated(text[end:d.start], True)]
+
+
+def _separated(between: str, therapy_then_date: bool) -> bool:
+    """Whether the words between a mention and a date give the date to something else (_SEPARATES; after a therapy,
+    also a test or procedure: _SEPARATES_THERAPY)."""
+    return bool(_SEPARATES.search(between) or (therapy_then_date and _SEPARATES_THERAPY.search(between)))
 
 
 # How far up a flowsheet's header line of dates may stand above a row, and how many characters a value may stand
@@ -166,7 +172,7 @@ def _labels_title(text: str, title: tuple[int, int], date: Found) -> bool:
     return date.start <= title[1] or _TITLE_DATE_GAP.fullmatch(text, title[1], date.start) is not None
 
 
-_BIRTH = re.compile(r"\b(?:DOB|D\.O\.B\.?|born|date\s+of\s+birth|birth\s*date)\b[^\n]{0,16}$", re.I)
+_BIRTH = re.compile(BIRTH_LABEL + r"[^\n]{0,16}$")
 
 
 def _is_birth_date(text: str, date: Found) -> bool:

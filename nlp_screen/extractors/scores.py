@@ -151,7 +151,8 @@ _SEX = {"m": "male", "male": "male", "man": "male", "gentleman": "male",
 
 
 # 'DOB: 06/22/2008', 'Date of birth 14/10/1944', 'born on 3 March 1950': the age follows from the birth date
-_DOB = re.compile(r"(?<![\w])(?:DOB|D\.O\.B\.?|[Dd]ate\s+of\s+[Bb]irth|[Bb]irth\s*[Dd]ate|[Bb]orn(?:\s+on)?)[^\S\n]*[:\-]?[^\S\n]*")
+BIRTH_LABEL = r"(?<![\w])(?:DOB|D\.O\.B\.?|[Dd]ate\s+of\s+[Bb]irth|[Bb]irth\s*[Dd]ate|[Bb]orn(?:\s+on)?)"
+_DOB = re.compile(BIRTH_LABEL + r"[^\S\n]*[:\-]?[^\S\n]*")
 _DOB_WORDS = ("DOB", "D.O.B", "irth", "orn")
 
 
