@@ -7,13 +7,20 @@ from typing import Optional
 
 from .base import Found, Vocabulary
 
+# Fragments the regexes below share: a unit, a number, a reference-range text ('0.7-1.1', '< 40'), a flag.
+_UNITS = r"mg/d[lL]|[uµμ]mol/L|micromol/L|I?U/L"
+_UNIT = rf"({_UNITS})"
+_NUM = r"\d+(?:\.\d+)?"
+_RANGE_TEXT = rf"(?:{_NUM}[ \t]*[-–][ \t]*|[<≤][ \t]*=?[ \t]*)({_NUM})"
+_FLAG = r"(?:HH|LL|H|L|\*)"
+
 _VALUE = re.compile(
     r"\s*(?:\([^)]{0,20}\)\s*)?(?:,\s*(?:serum|plasma|total)\s*)?(?:\s*(?:level|of|:|=|\||\.{2,}|was|is|now|today))*\s*(?:of\s+)?(\d+(?:\.\d+)?)(?!\.?\d|/|[ \t]*[-–][ \t]*\d)\s*"
-    r"(mg/d[lL]|[uµμ]mol/L|micromol/L|I?U/L)?", re.I)
-_CHAIN = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:(?:on|in)\s+[\d/.-]{4,10}\s*)?(?:->|→|then|to)\s*(\d+(?:\.\d+)?)(?![\d/])\s*(mg/d[lL]|[uµμ]mol/L|I?U/L)?", re.I)
+    + _UNIT + "?", re.I)
+_CHAIN = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:(?:on|in)\s+[\d/.-]{4,10}\s*)?(?:->|→|then|to)\s*(\d+(?:\.\d+)?)(?![\d/])\s*" + _UNIT + "?", re.I)
 _RANGE = re.compile(
     r"\s*(?:\((?:H|L|HH|LL)\)\s*|\*\s*)?(?:H\s*)?[\(\[]\s*(?:H\s*,\s*)?(?:ref(?:erence)?\.?\s*(?:range)?\s*:?\s*|nl\s*|normal\s*:?\s*|ULN\s*:?\s*|<\s*=?\s*|≤\s*)?"
-    r"(?:(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*)?(\d+(?:\.\d+)?)\s*(?:mg/d[lL]|[uµμ]mol/L|I?U/L)?\s*[\)\]]", re.I)
+    r"(?:(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*)?(\d+(?:\.\d+)?)\s*(?:" + _UNITS + r")?\s*[\)\]]", re.I)
 
 
 @lru_cache(maxsize=4)
@@ -84,21 +91,17 @@ def _is_ratio(text: str, pos: int) -> bool:
     return bool(re.match(r"\s*x\s*ULN", text[pos:pos + 8], re.I))
 
 
-_FLAG = r"(?:HH|LL|H|L|\*)"
-_TABLE_RANGE = re.compile(r"(?:\s*\((?:H|L)\)|[ \t]*" + _FLAG + r"(?=[ \t|]))?[ \t|]*(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)"
-                          r"(?=[ \t]*" + _FLAG + r"?[ \t]*(?:mg/d[lL]|[uµμ]mol/L|micromol/L|I?U/L)?[ \t]*" + _FLAG
-                          + r"?[ \t]*\|?[ \t]*$)", re.M)
-
-
-_UNIT = r"(mg/d[lL]|[uµμ]mol/L|micromol/L|I?U/L)"
+# a table row's unbracketed reference column, last on its line: '88 U/L     0-40     H'
+_TABLE_RANGE = re.compile(rf"(?:\s*\((?:H|L)\)|[ \t]*{_FLAG}(?=[ \t|]))?[ \t|]*({_NUM})\s*[-–]\s*({_NUM})"
+                          rf"(?=[ \t]*{_FLAG}?[ \t]*(?:{_UNITS})?[ \t]*{_FLAG}?[ \t]*\|?[ \t]*$)", re.M)
 # one cell of a trend row: a number, maybe flagged ('2.9 H', '2.6*', '48 (H)'), standing alone between blanks
-_CELL = re.compile(r"[ \t|]+(\d+(?:\.\d+)?)(?:[ \t]*(?:HH|LL|H|L|\*|\((?:H|L)\)))?(?=[ \t|]|$)", re.M)
+_CELL = re.compile(rf"[ \t|]+({_NUM})(?:[ \t]*(?:{_FLAG}|\((?:H|L)\)))?(?=[ \t|]|$)", re.M)
 # a reference-range column before the values: '0.3-1.2', '<= 40'
-_RANGE_CELL = re.compile(r"[ \t|]+(?:\d+(?:\.\d+)?[ \t]*[-–][ \t]*|[<≤]=?[ \t]*)(\d+(?:\.\d+)?)(?=[ \t|]|$)", re.M)
+_RANGE_CELL = re.compile(rf"[ \t|]+{_RANGE_TEXT}(?=[ \t|]|$)", re.M)
 # after the analyte's name: '(mg/dL)', a bare 'mg/dL' before the first column, or ':'
-_ROW_HEAD = re.compile(r"(?:[ \t]*(?:\(\s*" + _UNIT + r"\s*\)|" + _UNIT + r"(?=[ \t|])|:))?", re.I)
-_ROW_TAIL = re.compile(r"[ \t|]*(?:(?:\d+(?:\.\d+)?\s*[-–]\s*|[<≤]\s*=?\s*)(\d+(?:\.\d+)?))?[ \t]*" + _UNIT + r"?[ \t|]*$",
-                       re.M | re.I)
+_ROW_HEAD = re.compile(rf"(?:[ \t]*(?:\(\s*{_UNIT}\s*\)|{_UNIT}(?=[ \t|])|:))?", re.I)
+# the end of a trend row: maybe a reference range, maybe a unit
+_ROW_TAIL = re.compile(rf"[ \t|]*(?:{_RANGE_TEXT})?[ \t]*{_UNIT}?[ \t|]*$", re.M | re.I)
 
 
 def _trend_row(text: str, pos: int) -> Optional[tuple[list[tuple[int, int, float]], Optional[float], Optional[str]]]:
