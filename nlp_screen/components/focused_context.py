@@ -84,8 +84,8 @@ class FocusedConText(ConText):
             sentence_targets, sentence_modifiers = by_sentence[i]
             if self.prune_on_target_overlap:
                 sentence_modifiers = drop_cues_inside_targets(sentence_targets, sentence_modifiers)
-            graph = ConTextGraph(targets=sentence_targets, modifiers=sentence_modifiers,
-                                 prune_on_modifier_overlap=self.prune_on_target_overlap)
+            # cues inside targets are gone already: medSpaCy's own overlap pass (after the scopes) would find none
+            graph = ConTextGraph(targets=sentence_targets, modifiers=sentence_modifiers, prune_on_modifier_overlap=False)
             graph.update_scopes()
             graph.apply_modifiers()
             edges += graph.edges
