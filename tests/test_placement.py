@@ -27,7 +27,6 @@ CASES = [
     ("Performance: ECOG 3 in February; ECOG 1 today.", "ecog", "ECOG 1", None),
     ("Last bendamustine dose 03/31/2025 (just over two weeks ago); no therapy since.", "therapy", "bendamustine", dt.date(2025, 3, 31)),
     ("A/P: 44M s/p auto-HSCT 07/2024 admitted with RSV pneumonia.\nWalks 30 min a day. ECOG 1.", "ecog", "ECOG 1", None),
-    ("LABS (05/09/2025)\nCr 0.84 mg/dL (0.70-1.30)", "lab", "Cr 0.84 mg/dL", dt.date(2025, 5, 9)),
     ("Re: Miss [redacted], DOB [redacted] 2000 (24 years old)", "age", "24", None),
     ("08/20/2025   Indication: cumulative anthracycline (CHOEP x3), pre-trial evaluation.", "therapy", "CHOEP", None),
     ("TTE 08/20/2025   Indication: pre-trial evaluation. LVEF 60%.", "lvef", "LVEF 60%", dt.date(2025, 8, 20)),
