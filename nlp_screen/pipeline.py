@@ -61,6 +61,12 @@ def add_sentences(nlp: Language, patterns: Path) -> None:
     nlp.add_pipe("nlp_screen_sentences", config={"abbreviations_path": str(patterns / "sentence_abbreviations.json")})
 
 
+# What a header's preceding text ends with when the header starts a line: a line break, or a run of three or more
+# spaces, which is where a flattened export lost its line break ("PAST MEDICAL HISTORY:     PHYSICAL EXAM:    General
+# appearance: no acute distress"). medSpaCy's default is only the line break.
+LINE_START_BEFORE_HEADER = r"(?:[\n\r]+[\s]*| {3,})$"
+
+
 def add_sectionizer(nlp: Language, patterns: Path) -> None:
     """medSpaCy's sectionizer with our header rules; a header must start its line.
 
@@ -72,7 +78,8 @@ def add_sectionizer(nlp: Language, patterns: Path) -> None:
     from .components import sectionizer as _sectionizer  # noqa: F401  registers nlp_screen_sectionizer
     from .components.indexed_matcher import use_indexed_matcher
     sectionizer = nlp.add_pipe("nlp_screen_sectionizer", name="medspacy_sectionizer", config={
-        "rules": None, "require_start_line": True, "span_attrs": None, "input_span_type": None})
+        "rules": None, "require_start_line": True, "span_attrs": None, "input_span_type": None,
+        "newline_pattern": LINE_START_BEFORE_HEADER})
     use_indexed_matcher(sectionizer, "Sectionizer", nlp)
     sectionizer.add(SectionRule.from_json(str(patterns / "section_rules.json")))
 

@@ -54,3 +54,24 @@ def test_lean_sections_equal_medspacy_sections(pipelines):
         with_headers += any(s[0] is not None for s in ours_sections)
         assert all(token._.section is None for token in ours_doc)
     assert with_headers > len(texts) // 2  # the comparison covers notes with sections, not only the trivial case
+
+
+# (text, a phrase in it, the section category of that phrase). A header starts a line after a line break, or after
+# a run of three or more spaces where a flattened export lost its line break.
+HEADER_CASES = [
+    ("PAST MEDICAL HISTORY:     PHYSICAL EXAM:    General appearance: in no acute distress.", "acute distress", "exam"),
+    ("PAST MEDICAL HISTORY:   HTN.     SOCIAL HISTORY:   Nonsmoker.", "HTN", "past_medical_history"),
+    ("PAST MEDICAL HISTORY:   HTN.     SOCIAL HISTORY:   Nonsmoker.", "Nonsmoker", "social_history"),
+    ("Patient: 66 yo M    Dx: T-cell prolymphocytic leukemia", "T-cell", "diagnosis"),
+    ("PAST MEDICAL HISTORY:\nHypertension.\nSOCIAL HISTORY:\nNonsmoker.", "Nonsmoker", "social_history"),
+    ("PAST MEDICAL HISTORY: hypertension.  SOCIAL HISTORY: nonsmoker.", "nonsmoker", "past_medical_history"),
+    ("PAST MEDICAL HISTORY: hypertension; social history: nonsmoker.", "nonsmoker", "past_medical_history"),
+]
+
+
+@pytest.mark.parametrize("text, phrase, category", HEADER_CASES, ids=[f"{c[1]} | {c[0][:50]}" for c in HEADER_CASES])
+def test_a_header_starts_a_line_or_follows_a_flattened_line_break(pipelines, text, phrase, category):
+    from nlp_screen.extract import SectionIndex
+    ours, _ = pipelines
+    doc, _ = _sections(ours, text)
+    assert SectionIndex(doc).category_at_char(text.index(phrase)) == category

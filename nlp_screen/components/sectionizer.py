@@ -55,8 +55,8 @@ def sections_of(n_tokens: int, headers: list, rules: list) -> list:
 
 @Language.factory("nlp_screen_sectionizer", assigns=["doc._.sections"],
                   default_config={"rules": None, "require_start_line": False, "span_attrs": None,
-                                  "input_span_type": None})
+                                  "input_span_type": None, "newline_pattern": r"[\n\r]+[\s]*$"})
 def make_sectionizer(nlp: Language, name: str, rules: Optional[str], require_start_line: bool, span_attrs: Any,
-                     input_span_type: Optional[str]) -> LeanSectionizer:
+                     input_span_type: Optional[str], newline_pattern: str) -> LeanSectionizer:
     return LeanSectionizer(nlp, name=name, rules=rules, require_start_line=require_start_line, span_attrs=span_attrs,
-                           input_span_type=input_span_type)
+                           input_span_type=input_span_type, newline_pattern=newline_pattern)
