@@ -32,6 +32,8 @@ CASES = [
     ("ID 04/19/2025: HIV-1/2 Ag/Ab nonreactive, HBsAg negative, anti-HBc negative, HCV Ab negative.", "HIV-1/2 Ag/Ab", {NEG}),
     ("ID 04/19/2025: HIV-1/2 Ag/Ab nonreactive, HBsAg negative, anti-HBc negative, HCV Ab negative.", "anti-HBc", {NEG}),
     ("HIV 1/2 Ab: nonreactive", "HIV 1/2 Ab", {NEG}),
+    ("ROS is -ve for fevers, night sweats or weight loss.", "night sweats", {NEG}),
+    ("CSF cytospin -ve for blasts.", "blasts", {NEG}),
     ("HIV Ag/Ab NR, HBsAg neg, anti-HBc neg, HCV Ab neg.", "HIV Ag/Ab", {NEG}),
     ("HIV Ag/Ab NR, HBsAg neg, anti-HBc neg, HCV Ab neg.", "HBsAg", {NEG}),
     ("HBsAg neg, anti-HBc REACTIVE, anti-HBs 38, HBV DNA not detected; HCV Ab, HIV Ag/Ab, syphilis Ab negative.", "HBV DNA", {NEG}),
