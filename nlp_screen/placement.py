@@ -37,7 +37,8 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
     Each date on a line is claimed by the mention nearest to it on that line ("LVEF 40% (03/2023) -> 58% on TTE
     01/09/2025" gives 40% the 2023 date and 58% the 2025 one). A mention that claimed a date takes the nearest it
     claimed (a therapy takes the latest: '07/15/2024-02/28/2025: duvelisib' ended 02/28/2025); one that claimed none
-    takes, if a therapy, the dates right after it with no other mention between (_dates_right_after), else the date heading its column in a flowsheet (a line of dates above its row), else
+    takes, if a therapy, the dates right after it with no other mention between (_dates_right_after), or the date of
+    the therapy whose parenthesis holds it (_parenthesised_in), else the date heading its column in a flowsheet (a line of dates above its row), else
     the closest date before it that labels its line ('BM 04/22/25: 38% blasts, CD5 92%'), else a date on its
     section's title line ('LABS (05/09/2025)'). A therapy's date must be its own:
     a visit date heading a dictated paragraph is not when CHOP was given.
@@ -81,6 +82,10 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
             if own:
                 out.append(max(own, key=lambda d: d.attrs["iso"]))
                 continue
+            parent = _parenthesised_in(text, s, mentions, by_line.get(line_of(s), ()), i)
+            if parent is not None and out[parent] is not None:
+                out.append(out[parent])
+                continue
         column = _column_date(text, s, e, line_of, dates_by_line) if not is_therapy else None
         if column is not None:
             out.append(column)
@@ -104,6 +109,21 @@ def _dates_right_after(text: str, end: int, line_dates, mentions: list, line_men
     starts = [mentions[j][0] for j in line_mentions if mentions[j][0] >= end]
     limit = min([end + _DATE_REACH] + starts)
     return [d for d in line_dates if end <= d.start and d.end <= limit and not _separated(text[end:d.start], True)]
+
+
+def _parenthesised_in(text: str, start: int, mentions: list, line_mentions, i: int) -> Optional[int]:
+    """The therapy whose parenthesis holds the therapy starting at `start`: its nearest mention before it on the
+    line, when a '(' opened after that mention is still open here ('MUD alloSCT 11/14/2023 (Flu/Bu4 + ATG)',
+    'auto-SCT 05/2024 (BEAM conditioning)'): the parts of a dated therapy share its date."""
+    before = [j for j in line_mentions if j < i and mentions[j][1] <= start and mentions[j][2]]
+    if not before:
+        return None
+    j = max(before, key=lambda k: mentions[k][1])
+    between = text[mentions[j][1]:start]
+    opened = between.rfind("(")
+    if opened < 0 or ")" in between[opened:] or start - mentions[j][1] > _DATE_REACH or _SEPARATES.search(between):
+        return None
+    return j
 
 
 def _separated(between: str, therapy_then_date: bool) -> bool:
