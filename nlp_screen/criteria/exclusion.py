@@ -96,18 +96,19 @@ def exc_recent_anticancer_therapy(f: PatientFacts, p: Protocol) -> object:
         m, d = max(recent, key=lambda md: (md[1], f.recency_key(md[0])))
         return failed("exc_recent_anticancer_therapy", EXC,
                       f"{m.name or m.label} on {d.isoformat()}, {(f.as_of - d).days} days before {f.as_of.isoformat()} (within {window} days).", m)
+    # 'last treatment around late 2024', 'last dose 03/31': the end of therapy, dated (never a fail: 'last dose' may
+    # speak of another drug)
+    last = [m for m in f.of("disease_status", "LAST_THERAPY", where=is_affirmed) if m.date is not None and m.date <= f.as_of]
+    latest_end = max(last, key=lambda m: (m.date, f.recency_key(m))) if last else None
     if dated:
         m, d = max(dated, key=lambda md: (md[1], f.recency_key(md[0])))
-        return passed("exc_recent_anticancer_therapy", EXC,
-                      f"Last anticancer therapy {m.name or m.label} on {d.isoformat()}, {(f.as_of - d).days} days before {f.as_of.isoformat()}.", m)
-    # 'last treatment around late 2024': the end of therapy, dated, documents that none followed (never a fail:
-    # 'last dose' may speak of another drug)
-    last = [m for m in f.of("disease_status", "LAST_THERAPY", where=is_affirmed) if m.date is not None and m.date <= f.as_of]
-    if last and not recent:
-        m = max(last, key=lambda m: (m.date, f.recency_key(m)))
-        if not _within(f, m.date, window):
-            return passed("exc_recent_anticancer_therapy", EXC, f"Last therapy on {m.date.isoformat()}, "
-                          f"{(f.as_of - m.date).days} days before {f.as_of.isoformat()} ({quote(m)}).", m)
+        if latest_end is None or latest_end.date <= d:
+            return passed("exc_recent_anticancer_therapy", EXC,
+                          f"Last anticancer therapy {m.name or m.label} on {d.isoformat()}, {(f.as_of - d).days} days before {f.as_of.isoformat()}.", m)
+    # an end of therapy later than any dated regimen documents that none followed, unless it is itself recent
+    if latest_end is not None and not _within(f, latest_end.date, window):
+        return passed("exc_recent_anticancer_therapy", EXC, f"Last therapy on {latest_end.date.isoformat()}, "
+                      f"{(f.as_of - latest_end.date).days} days before {f.as_of.isoformat()} ({quote(latest_end)}).", latest_end)
     # 'No leukemia therapy since relapse' states an absence itself: the 'No' that ConText reads on it is its own
     none_given = f.of("therapy", *RECENT_THERAPY, where=is_absent) + f.of("disease_status", "NO_THERAPY_SINCE")
     if none_given:
