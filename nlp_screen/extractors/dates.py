@@ -1,4 +1,5 @@
-"""Dates written in a note ("03/14/2025", "2025-03-14", "March 2025", "03/2023", "2019", "2 weeks ago")."""
+"""Dates written in a note ("03/14/2025", "2025-03-14", "March 2025", "14-Apr-2025", "14.04.2025", "03/2023", "2019",
+"2 weeks ago")."""
 from __future__ import annotations
 
 import datetime as dt
@@ -26,6 +27,10 @@ _MONTH_YEAR_NUM = re.compile(r"(\d(?<![\w/.]\d)(?<![A-Za-z]-\d)\d?)/(\d{4})(?![\
 _MONTH_DAY = re.compile(r"(\d(?<![\w/.+]\d)(?<![A-Za-z]-\d)\d?)/(\d{1,2})(?![\d/%])(?!\s*(?:Ab|Ag|MUD|HLA|match|antigen|antibody|tab|dose))", re.I)
 # Case-insensitive, run on the lowercased note (extractors.base.CaselessRegex): the pattern is written lowercase
 _WORDY = CaselessRegex(rf"\b({_MONTH_WORD.lower()})\s+(?:(\d{{1,2}}),?\s+)?(\d{{4}})\b")
+# Day first: '14-Apr-2025', '14 April 2025', '3 Sept. 2024' (Commonwealth letters and synoptic reports)
+_DAY_WORDY = CaselessRegex(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?[\s-]+({_MONTH_WORD.lower()})[\s,-]+(\d{{4}})\b")
+# Dotted day-first numbers with a four-digit year: '14.04.2025'
+_DOTTED = re.compile(r"(\d(?<![\w.]\d)\d?)\.(\d{1,2})\.(\d{4})(?![\d.])")
 _MONTH_ONLY = re.compile(rf"\b(?:in|on|since|from|until|till|of|during|last|early|late|mid|mid-|by)\s+({_MONTH_WORD})(?!\s*\d)\b")
 _YEAR = re.compile(r"((?:1(?<![\w/.,-]1)9[5-9]|2(?<![\w/.,-]2)0[0-4])\d)(?![\w/%]|-\d|\.\d|,\d)")
 _AGO = CaselessRegex(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month|year)s?\s+ago\b")
@@ -59,8 +64,13 @@ def find_dates(text: str, vocab: Vocabulary, note_date: Optional[dt.date] = None
     for m in slashed:
         add(m, _month_day_year(int(m[1]), int(m[2]), int(m[3]), day_first, note_date), "day")
     if has_month and has_four_digits:
+        for m in _DAY_WORDY.finditer(text, lower):
+            add(m, _safe(int(m[3]), _MONTHS[m[2][:3].lower()], int(m[1])), "day")
         for m in _WORDY.finditer(text, lower):
             add(m, _safe(int(m[3]), _MONTHS[m[1][:3].lower()], int(m[2] or 1)), "day" if m[2] else "month")
+    if has_four_digits and "." in text:
+        for m in _DOTTED.finditer(text):
+            add(m, _safe(int(m[3]), int(m[2]), int(m[1])), "day")
     if has_slash:
         for m in _MONTH_YEAR_NUM.finditer(text):
             add(m, _safe(int(m[2]), int(m[1]), 1), "month")
