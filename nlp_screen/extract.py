@@ -335,7 +335,8 @@ class SectionIndex:
         return self._starts[i], self._title_ends[i]
 
 
-_LABEL_LINE = re.compile(r"\n[^\S\n]*(?:[-*\u2022][^\S\n]*)?([A-Za-z][A-Za-z /&'()-]{0,40}?)[^\S\n]*:")
+# a label may carry its date: 'Serology 09/2025:', 'Labs 10/13:'
+_LABEL_LINE = re.compile(r"\n[^\S\n]*(?:[-*\u2022][^\S\n]*)?([A-Za-z][\w /&'().-]{0,40}?)[^\S\n]*:")
 
 
 def foreign_label_line(text: str, start: int, stop: int, members: frozenset[str]) -> Optional[int]:

@@ -12,9 +12,10 @@ from .extractors.scores import BIRTH_LABEL
 # How far (characters, same line) a date may stand from a mention and still be "written beside" it.
 _DATE_REACH = 60
 # Words between a value and a date that give the date to something else: 'LVEF 44% (previously 60% in 02/2024)',
+# 'HBsAg: REACTIVE (was nonreactive 09/2024)',
 # '... on blood flow 09/30/2024). Yellow fever vaccine' (a sentence ends between them), '08/20/2025  Indication:
 # cumulative anthracycline (CHOEP x3)' (the exam's date; an indication names what came before it).
-_SEPARATES = re.compile(r"\b(?:previously|prior|formerly|compared|baseline)\b|[.;](?:\s|$)"
+_SEPARATES = re.compile(r"\b(?:previously|prior|formerly|compared|baseline)\b|\(\s*(?:was|were)\b|[.;](?:\s|$)"
                         r"|\b(?:indications?|reason\s+for\s+(?:study|exam|examination|referral|consult))\s*:", re.I)
 # For a therapy, also a test or procedure between it and the date: the date is the test's ('Response to
 # re-induction: bone marrow aspirate/biopsy done 09/22/2025').

@@ -76,11 +76,32 @@ def exc_active_cns(f: PatientFacts, p: Protocol) -> object:
     return passed("exc_active_cns", EXC, f"CNS {'involvement resolved' if state == 'resolved' else 'negative'}{when_text(m)} ({quote(m)}).", m)
 
 
-def _therapy_event_date(m: Mention) -> Optional[dt.date]:
-    """A therapy's date: written beside it, or its note's date when it is being given then ('currently on')."""
+def _therapy_event_date(m: Mention, last_doses: Iterable[Mention] = ()) -> Optional[dt.date]:
+    """A therapy's date: written beside it, or its note's date when it is being given then ('currently on'). A
+    regimen given in cycles 'continues' between its doses: when its note dates the last dose ('Continue mLSG15' /
+    'last dose (cycle 2, day 17) 02/25/2026'), that is the regimen's latest dose (`last_doses`: the dated
+    LAST_THERAPY mentions that name no other therapy)."""
     if m.date is not None:
         return m.date
-    return m.evidence.note_date if m.attrs.get("current") else None
+    if not m.attrs.get("current"):
+        return None
+    if m.attrs.get("level") == "regimen":
+        same_note = [d.date for d in last_doses if d.evidence.note_id == m.evidence.note_id and d.date is not None]
+        if same_note:
+            return max(same_note)
+    return m.evidence.note_date
+
+
+# How far after 'last dose' the name of the drug it speaks of may stand ('last dose of nelarabine 02/10').
+_LAST_DOSE_NAMES_REACH = 40
+
+
+def _last_doses_of_no_other_therapy(f: PatientFacts) -> list[Mention]:
+    """Dated 'last dose' statements that name no therapy right after them: they speak of the regimen in course."""
+    therapies = f.of("therapy")
+    return [d for d in f.of("disease_status", "LAST_THERAPY", where=is_affirmed) if d.date is not None
+            and not any(t.evidence.note_id == d.evidence.note_id
+                        and 0 <= t.evidence.start - d.evidence.end <= _LAST_DOSE_NAMES_REACH for t in therapies)]
 
 
 def exc_recent_anticancer_therapy(f: PatientFacts, p: Protocol) -> object:
@@ -90,7 +111,8 @@ def exc_recent_anticancer_therapy(f: PatientFacts, p: Protocol) -> object:
     # for named regimens; a named one 'currently on GDP' does.
     if any(m.date is not None for m in ms):
         ms = [m for m in ms if m.date is not None or m.name != "chemotherapy"]
-    dated = [(m, d) for m in ms if (d := _therapy_event_date(m)) is not None and d <= f.as_of]
+    last_doses = _last_doses_of_no_other_therapy(f)
+    dated = [(m, d) for m in ms if (d := _therapy_event_date(m, last_doses)) is not None and d <= f.as_of]
     recent = [(m, d) for m, d in dated if _within(f, d, window)]
     if recent:
         m, d = max(recent, key=lambda md: (md[1], f.recency_key(md[0])))

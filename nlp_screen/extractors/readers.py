@@ -8,9 +8,13 @@ from typing import Optional
 
 from .base import Vocabulary, clause_after, clause_before, compiled, words_regex
 
-# the method in brackets may stand between the test and its number: 'HBV DNA (PCR)    4,250 IU/mL'
+# the method in brackets may stand between the test and its number: 'HBV DNA (PCR)    4,250 IU/mL'; the number may be
+# written in scientific notation or as a log ('2.1 x 10^4 IU/mL', '2.1E4 IU/mL', '4.3 log IU/mL')
 _NUMBER_RESULT = re.compile(r"^\W{0,3}(?:\((?:q?PCR|RT-PCR|NAAT|quant(?:itative)?|real-time(?:\s+PCR)?)\)\W{0,5})?"
-                            r"(?:[<>]=?\s*)?(\d[\d,]*(?:\.\d+)?)\s*(?:IU/mL|copies/mL|IU/ml|copies)", re.I)
+                            r"(?:[<>]=?\s*)?(\d[\d,]*(?:\.\d+)?)(?:\s*[x×*]\s*10\s*(?:\^|\*\*|e)?\s*[-−]?\d+|e[-+]?\d+)?"
+                            r"\s*(?:log(?:10)?\s*)?(?:IU/mL|copies/mL|IU/ml|copies)", re.I)
+# a quantitative hCG, the specimen words between ('hCG, serum, quant ..... <2.0 mIU/mL')
+_MIU_RESULT = re.compile(r"^[^\d<>\n]{0,30}?([<>]=?\s*)?(\d[\d,]*(?:\.\d+)?)\s*mIU/mL", re.I)
 _BARE_MINUS = re.compile(r"^\s*:?\s*[-−](?=\s*(?:[,;)]|$))")
 _BARE_PLUS = re.compile(r"^\s*:?\s*\(?\+\)?(?=\s*(?:[,;).]|$)|\w)")
 _NEXT_TEST = re.compile(r"(?:^|[,;]\s*)(?:HIV|HBsAg|anti-HBc|anti-HBs|HBV|HCV|RPR|QFT|QuantiFERON|CMV|EBV|VZV|HTLV|Strongyloides|syphilis|TPPA)", re.I)
@@ -29,6 +33,9 @@ def read_test_result(text: str, end: int, vocab: Vocabulary) -> Optional[str]:
         return "negative"
     if _BARE_PLUS.match(clause):  # 'HIV+', 'HBsAg (+)'; not 'LP 08/07 + IT MTX' (plus)
         return "positive"
+    quantity = _MIU_RESULT.match(clause)
+    if quantity:
+        return _hcg_result(quantity, vocab["test_results"]["hcg_cutoffs_miu_per_ml"])
     number = _NUMBER_RESULT.match(clause)
     if number:
         return "positive" if float(number[1].replace(",", "")) > 0 and "<" not in clause[: number.start(1)] else "negative"
@@ -38,6 +45,14 @@ def read_test_result(text: str, end: int, vocab: Vocabulary) -> Optional[str]:
     if not hits:
         return None
     return min(hits)[1]
+
+
+def _hcg_result(m: re.Match, cutoffs: dict) -> Optional[str]:
+    """'negative' below the negative cut-off ('<2.0', '3'), 'positive' from the positive one, else None (equivocal)."""
+    value = float(m[2].replace(",", ""))
+    if (m[1] or "").startswith("<") or value < cutoffs["negative_below"]:
+        return "negative"
+    return "positive" if value >= cutoffs["positive_from"] else None
 
 
 _NYHA = re.compile(r"^\s*(?:functional\s+)?(?:class\s*)?(IV|III|II|I|[1-4])\b", re.I)
