@@ -185,7 +185,10 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
     if kind == "age":
         date_found = None  # an age is the note's own ('HPI: 34F. Diagnosed in January 2023'), not an event's
     date = dt.date.fromisoformat(date_found.attrs["iso"]) if date_found is not None else None
-    if date_found is not None and date_found.attrs["precision"] in ("month", "year"):
+    if date_found is not None and date_found.attrs.get("until"):
+        fields["attrs"]["date_precision"] = "range"  # 'CR1 sometime between 02/2024 and 08/2024'
+        fields["attrs"]["date_until"] = date_found.attrs["until"]
+    elif date_found is not None and date_found.attrs["precision"] in ("month", "year"):
         fields["attrs"]["date_precision"] = date_found.attrs["precision"]  # 'in remission during 2024'
     if kind == "therapy" and _administration_note(note.note_type, vocabulary):
         fields["attrs"]["current"] = True  # an infusion record: the dose was given that day
@@ -258,7 +261,9 @@ def _read_after(kind: str, label: str, span: Span, text: str, attrs: dict, vocab
             attrs["nyha_class"] = read_nyha_class(text, span.end_char, vocabulary)
         attrs["course"] = read_course(text, span.start_char, span.end_char, vocabulary)
     elif kind == "therapy":
-        attrs.update(read_therapy_course(text, span.start_char, span.end_char))
+        course = read_therapy_course(text, span.start_char, span.end_char)
+        course["maintenance"] = course["maintenance"] or bool(attrs.get("maintenance"))  # a maintenance regimen ('POMP')
+        attrs.update(course)
     elif kind == "disease_status" and label in ("PRIMARY_REFRACTORY", "REFRACTORY"):
         if reads_first_course_only(text, span.start_char, span.end_char):
             attrs["first_course_only"] = True

@@ -61,10 +61,11 @@ def add_sentences(nlp: Language, patterns: Path) -> None:
     nlp.add_pipe("nlp_screen_sentences", config={"abbreviations_path": str(patterns / "sentence_abbreviations.json")})
 
 
-# What a header's preceding text ends with when the header starts a line: a line break, or a run of three or more
+# What the token before a header ends with when the header starts a line: a line break, or a run of three or more
 # spaces, which is where a flattened export lost its line break ("PAST MEDICAL HISTORY:     PHYSICAL EXAM:    General
-# appearance: no acute distress"). medSpaCy's default is only the line break.
-LINE_START_BEFORE_HEADER = r"(?:[\n\r]+[\s]*| {3,})$"
+# appearance: no acute distress"). spaCy gives a word one trailing space and the rest of a run its own token, so
+# three spaces are a whitespace token of two or more. medSpaCy's default is only the line break.
+LINE_START_BEFORE_HEADER = r"(?:[\n\r]+[\s]*|^ {2,})$"
 
 
 def add_sectionizer(nlp: Language, patterns: Path) -> None:

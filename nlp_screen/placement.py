@@ -91,12 +91,15 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
         if column is not None:
             out.append(column)
             continue
+        title = sections.title_span(s) if sections and not is_therapy else None
+        # a date that labels a field ('ECHO 04/28/2025:') reaches no further than the next section header
+        # ('...LVEF 62%.   ASSESSMENT:   He does not have measurable disease' in a note whose line breaks were lost)
         before = [d for d in dates_by_line.get(line_of(s), ()) if d.end <= s and s - d.end <= _HEADING_REACH
-                  and _heads_its_line(text, d)] if not is_therapy else []
+                  and _heads_its_line(text, d)
+                  and not (title and title[0] >= d.end and _COLON_AFTER.match(text, d.end, d.end + 4))] if not is_therapy else []
         if before:
             out.append(before[-1])
             continue
-        title = sections.title_span(s) if sections and not is_therapy else None
         in_title = [d for d in dates if title and title[0] <= d.start and d.end <= title[1] + 40
                     and line_of(d.start) == line_of(title[0]) and _labels_title(text, title, d)] if title else []
         out.append(in_title[0] if in_title else None)

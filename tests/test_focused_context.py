@@ -1,7 +1,8 @@
 """Our focused ConText sets exactly the flags and cues medSpaCy's own ConText sets, on real notes and sentences.
 
-The one deliberate difference (a cue inside a target is dropped before scopes are set, not after) is given to the
-reference by a graph that prunes first, written here independently of nlp_screen's implementation.
+The deliberate differences (a cue inside a target is dropped before scopes are set, not after; a cue that runs into
+a target keeps its words before it) are given to the reference by a graph that trims and prunes first, written here
+independently of nlp_screen's implementation.
 """
 import json
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import medspacy.context.context as medspacy_context_module
 import pytest
 from medspacy.context.context_graph import ConTextGraph
+from medspacy.context.context_modifier import ConTextModifier
 
 from texts import demo_texts, negex_sentences
 from nlp_screen.components.context import SPAN_GROUP, add_context
@@ -18,14 +20,21 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 class PruneFirstGraph(ConTextGraph):
-    """medSpaCy's graph, with target-overlap pruning moved before the scope update."""
+    """medSpaCy's graph, with target-overlap pruning moved before the scope update, after cutting a cue that runs
+    into a target back to its words before the target."""
 
     def update_scopes(self):
         if self.prune_on_modifier_overlap:
+            self.modifiers = [self._before_targets(m) for m in self.modifiers]
             self.modifiers = [m for m in self.modifiers
                               if not any(t.start < m.modifier_span[1] and m.modifier_span[0] < t.end
                                          for t in self.targets)]
         super().update_scopes()
+
+    def _before_targets(self, m):
+        start, end = m.modifier_span
+        starts = [t.start for t in self.targets if start < t.start < end]
+        return ConTextModifier(m.rule, start, min(starts), self.targets[0].doc) if starts else m
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -97,3 +106,17 @@ def test_a_cue_inside_a_target_does_not_cut_the_scope_of_its_neighbour():
     (span,) = doc.spans[SPAN_GROUP]
     assert span._.is_historical
     assert [doc[m.modifier_span[0]:m.modifier_span[1]].text for m in span._.modifiers] == ["history"]
+
+
+@pytest.mark.parametrize("text, target", [
+    ("There is no measurable lesion.", "measurable lesion"),
+    ("Restaging CT: residual nodes 1.3 cm and 1.1 cm, no measurable lesion.", "measurable lesion"),
+])
+def test_a_cue_that_runs_into_a_target_keeps_its_words_before_it(pipelines, text, target):
+    # the cue 'no measurable' (for 'no measurable disease') overlaps the target 'measurable lesion': its 'no' negates
+    ours, reference = pipelines
+    assert _flags(ours, text) == _flags(reference, text)
+    doc = ours(text)
+    (span,) = [s for s in doc.spans[SPAN_GROUP] if s.text == target]
+    assert span._.is_negated
+    assert [doc[m.modifier_span[0]:m.modifier_span[1]].text for m in span._.modifiers] == ["no"]

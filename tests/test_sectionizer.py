@@ -65,6 +65,7 @@ HEADER_CASES = [
     ("Patient: 66 yo M    Dx: T-cell prolymphocytic leukemia", "T-cell", "diagnosis"),
     ("PAST MEDICAL HISTORY:\nHypertension.\nSOCIAL HISTORY:\nNonsmoker.", "Nonsmoker", "social_history"),
     ("PAST MEDICAL HISTORY: hypertension.  SOCIAL HISTORY: nonsmoker.", "nonsmoker", "past_medical_history"),
+    ("ECHO 04/28/2025:   LVEF 62%.   ASSESSMENT:   No measurable disease.", "No measurable", "assessment"),
     ("PAST MEDICAL HISTORY: hypertension; social history: nonsmoker.", "nonsmoker", "past_medical_history"),
 ]
 

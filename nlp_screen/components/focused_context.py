@@ -69,7 +69,7 @@ class FocusedConText(ConText):
         targets = list(doc.spans[self.span_group_name] if not targets else getattr(doc._, targets))
         sentences = Sentences(doc)
         modifiers = [self._modifier(self._focus_rules[self.nlp.vocab.strings[key]], start, end, doc, sentences)
-                     for key, start, end in self._matches(doc, targets, sentences)]
+                     for key, start, end in trim_cues_running_into_targets(self._matches(doc, targets, sentences), targets)]
         # A modifier's scope never leaves its sentence, so one graph per sentence gives medSpaCy's edges, in its
         # order, at the cost of sum(targets x modifiers) per sentence instead of for the whole note.
         by_sentence: dict[int, tuple[list, list]] = {}
@@ -143,6 +143,19 @@ class FocusedConText(ConText):
         if self.prune_on_modifier_overlap:
             matches = prune_overlapping_matches(matches)
         return sorted(matches, key=lambda m: (m[1], m[2]))
+
+
+def trim_cues_running_into_targets(matches: list, targets: list) -> list:
+    """Cue matches (key, start, end) cut at the first target that starts inside them.
+
+    'no measurable' (a cue for 'no measurable disease') runs into the target 'measurable lesion' in 'There is no
+    measurable lesion'; medSpaCy never lets a cue modify a target it overlaps, so the 'no' would be lost. The part
+    before the target is the cue's own."""
+    out = []
+    for key, start, end in matches:
+        cut = min((t.start for t in targets if start < t.start < end), default=end)
+        out.append((key, start, cut))
+    return out
 
 
 def drop_cues_inside_targets(targets: list, modifiers: list) -> list:

@@ -344,6 +344,10 @@ def _disease_key(m: Mention) -> str:
     return words[0] if words else m.label
 
 
+# An exception that names its organ: another, undated mention of a cancer of that organ is the same disease.
+EXCEPTION_ORGANS = {"prostate_localized": "prostat"}
+
+
 def exc_prior_malignancy(f: PatientFacts, p: Protocol) -> object:
     cid = "exc_prior_malignancy"
     window = p.v("prior_malignancy_window_days")
@@ -354,10 +358,14 @@ def exc_prior_malignancy(f: PatientFacts, p: Protocol) -> object:
             return passed(cid, EXC, f"No other malignancy ({quote(absent[-1])}).", absent[-1])
         return unknown(cid, EXC, "The primary diagnosis is not established, so no other malignancy can be judged.")
     others = [m for m in f.diagnoses() if m.label == "OTHER"]
+    excepted_organs = {EXCEPTION_ORGANS[m.attrs["exception"]] for m in others if m.attrs.get("exception") in EXCEPTION_ORGANS}
     inside, passed_ms, undated = [], [], []
     for m in others:
         if m.attrs.get("exception"):
             passed_ms.append(m)
+            continue
+        if m.date is None and any(organ in m.evidence.text.lower() for organ in excepted_organs):
+            passed_ms.append(m)  # 'Prostate cancer on surveillance' again, undated: the localized one named elsewhere
             continue
         d = m.date
         if d is not None and _within(f, d, window):

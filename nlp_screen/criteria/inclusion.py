@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
+from ..extractors.dates import period_end
 from ..facts import CUTANEOUS_CATEGORIES, T_CELL_CATEGORIES, PatientFacts, is_affirmed, is_own, is_possible
 from ..models import Mention
 from ..protocol import Protocol
@@ -89,11 +90,17 @@ def _measurable_lesion(f: PatientFacts, p: Protocol):
     lesions = f.of("lesion", where=lambda m: is_affirmed(m) and not m.historical and not m.attrs.get("previous"))
     measurable = [m for m in lesions if m.attrs.get("axis") != "short"
                   and m.value > (nodal if m.attrs.get("site") == "nodal" else extra)]
-    if measurable:
-        m = max(measurable, key=lambda m: (m.value, f.recency_key(m)))
-        return passed("inc_disease_burden", INC,
-                      f"Measurable {m.attrs.get('site')} lesion {fmt(m.value)} cm (> {fmt(nodal if m.attrs.get('site') == 'nodal' else extra)} cm).", m)
     stated = f.latest(f.of("condition", "MEASURABLE_DISEASE", where=is_own))
+    if measurable and stated is not None and stated.negated and f.when(stated) is not None \
+            and all(f.when(m) is not None and f.when(m) < f.when(stated) for m in measurable):
+        # 'Restaging CT 04/22/2025: residual nodes 1.3 cm and 1.1 cm, no measurable lesion' outdates the 2023 mass
+        return failed("inc_disease_burden", INC, f"No measurable disease{when_text(stated)} ({quote(stated)}); the "
+                      f"measurable lesions are older.", stated)
+    if measurable:
+        # the newest study's largest lesion: an older, larger one is history the coordinator need not weigh
+        m = max(f.latest_date_group(measurable), key=lambda m: (m.value, f.recency_key(m)))
+        return passed("inc_disease_burden", INC,
+                      f"Measurable {m.attrs.get('site')} lesion {fmt(m.value)} cm{when_text(m)} (> {fmt(nodal if m.attrs.get('site') == 'nodal' else extra)} cm).", m)
     if stated is not None and not stated.negated:
         return passed("inc_disease_burden", INC, f"Measurable disease is stated{when_text(stated)} ({quote(stated)}).", stated)
     if stated is not None:
@@ -244,12 +251,11 @@ def _most_precise(ms: list[Mention]) -> list[Mention]:
 
 
 def _period_end(m: Mention):
+    """The last day `m`'s date may stand for: the end of its year or month, or of a written range."""
     precision = m.attrs.get("date_precision")
-    if precision == "year":
-        return m.date.replace(month=12, day=31)
-    if precision == "month":
-        return m.date + dt.timedelta(days=30)
-    return m.date
+    if precision == "range":
+        return dt.date.fromisoformat(m.attrs["date_until"])
+    return period_end(m.date, precision or "day")
 
 
 def inc_cd5(f: PatientFacts, p: Protocol) -> object:

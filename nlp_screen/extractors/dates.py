@@ -88,7 +88,30 @@ def find_dates(text: str, vocab: Vocabulary, note_date: Optional[dt.date] = None
     for m in (_YEAR.finditer(text) if has_four_digits else ()):
         add(m, _safe(int(m[1]), 1, 1), "year")
     found.sort(key=lambda f: f.start)
+    _mark_ranges(text, found)
     return found
+
+
+_BETWEEN = re.compile(r"\bbetween\s+$", re.I)
+_AND = re.compile(r"\s+and\s+$", re.I)
+
+
+def _mark_ranges(text: str, found: list[Found]) -> None:
+    """'CR1 sometime between 02/2024 and 08/2024': the first date of the pair gets attrs 'until', the last day the
+    event may have fallen on (the end of the second date's period)."""
+    for first, second in zip(found, found[1:]):
+        if _BETWEEN.search(text, max(0, first.start - 12), first.start) and _AND.match(text[first.end:second.start]):
+            first.attrs["until"] = period_end(dt.date.fromisoformat(second.attrs["iso"]), second.attrs["precision"]).isoformat()
+
+
+def period_end(date: dt.date, precision: str) -> dt.date:
+    """The last day a date written with `precision` ('day', 'month', 'year', 'relative') may stand for."""
+    if precision == "year":
+        return date.replace(month=12, day=31)
+    if precision == "month":
+        next_month = (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return next_month - dt.timedelta(days=1)
+    return date
 
 
 def _safe(y: int, m: int, d: int) -> Optional[dt.date]:

@@ -93,7 +93,9 @@ _REASON_CLAUSE = re.compile(r",\s*which\b|\s(?:given|because|due to|owing to|aft
 _HELD = re.compile(r"\b(?:held|not given|deferred|cancelled|canceled|omitted|skipped|on hold|withheld|hold)\b", re.I)
 _CURRENT = re.compile(r"\b(?:currently\s+(?:on|receiving)|on\s+(?:\w+\s+){0,2}since|receiving|continues\s+on|ongoing|"
                       r"given\s+today|administered|started\s+today|infused|completed\s+\d{1,2}:\d{2})\b", re.I)
-_CURRENT_BEFORE = re.compile(r"\b(?:currently\s+on|currently\s+receiving|now\s+on|remains\s+on|still\s+on|continues\s+on|receiving|continue|continuing|continues)\s+(?:[\w-]+\s+){0,2}$", re.I)
+# 'while receiving GDP' / 'when on ...' dates the therapy by its main clause ('ECOG 2 in 09/2024 while receiving GDP')
+_CURRENT_BEFORE = re.compile(r"\b(?:currently\s+on|currently\s+receiving|now\s+on|remains\s+on|still\s+on|continues\s+on|"
+                             r"(?<!while\s)(?<!when\s)receiving|continue|continuing|continues)\s+(?:[\w-]+\s+){0,2}$", re.I)
 
 
 def read_therapy_course(text: str, start: int, end: int) -> dict[str, bool]:
