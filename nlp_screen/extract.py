@@ -104,8 +104,12 @@ def read_note_facts(doc: Doc, note: Note, vocabulary: dict, section_context: dic
                    key=lambda s: (s.start_char, s.end_char))
     dates = doc._.nlp_screen_dates or []
     line_of = LineIndex(text)
-    mention_dates = assign_dates(text, [(s.start_char, s.end_char, _is_therapy(s)) for s in spans], dates, sections,
-                                 line_of)
+    # an age is the note's own ('HPI: 34F. Diagnosed in January 2023'), not an event's: it neither takes a date nor
+    # keeps one from its neighbour ('Precursor B-ALL at age 16 (2014)')
+    datable = [s for s in spans if not _is_age(s, values)]
+    placed = dict(zip((id(s) for s in datable), assign_dates(
+        text, [(s.start_char, s.end_char, _is_therapy(s)) for s in datable], dates, sections, line_of)))
+    mention_dates = [placed.get(id(s)) for s in spans]
     mentions = []
     for span, date_found in zip(spans, mention_dates):
         found = values.get((span.start_char, span.end_char, span.label_))
@@ -157,6 +161,11 @@ def _join_therapies(mentions: list[Mention], text: str, line_of) -> list[Mention
     return out
 
 
+def _is_age(span: Span, values: dict) -> bool:
+    found = values.get((span.start_char, span.end_char, span.label_))
+    return found is not None and found.kind == "age"
+
+
 def _is_therapy(span: Span) -> bool:
     return span.label_ == "THERAPY"
 
@@ -182,8 +191,6 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
         _read_after(kind, label, span, text, fields["attrs"], vocabulary)
         if kind == "therapy":
             fields["attrs"]["line"] = line  # lines of therapy are counted per line of text (see criteria.therapy)
-    if kind == "age":
-        date_found = None  # an age is the note's own ('HPI: 34F. Diagnosed in January 2023'), not an event's
     date = dt.date.fromisoformat(date_found.attrs["iso"]) if date_found is not None else None
     if date_found is not None and date_found.attrs.get("until"):
         fields["attrs"]["date_precision"] = "range"  # 'CR1 sometime between 02/2024 and 08/2024'

@@ -336,6 +336,10 @@ CASES = [
     # ---- exc_prior_malignancy: another malignancy within 5 years, with listed exceptions
     case("exc_prior_malignancy", "fail", "breast cancer 2 years ago", TALL, dx("OTHER", "breast cancer", date=ago(730), historical=True)),
     case("exc_prior_malignancy", "pass", "Hodgkin lymphoma in 2009", TALL, dx("OTHER", "Hodgkin lymphoma", date="2009-05-01", historical=True)),
+    case("exc_prior_malignancy", "pass", "an undated 'history of B-ALL' restates the B-ALL dated 2014", TALL,
+         dx("OTHER", "B-ALL", date="2014-01-01", historical=True), dx("OTHER", "B-ALL", historical=True)),
+    case("exc_prior_malignancy", "unknown", "an undated, current B-ALL is not the one of 2014", TALL,
+         dx("OTHER", "B-ALL", date="2014-01-01", historical=True), dx("OTHER", "B-ALL")),
     case("exc_prior_malignancy", "pass", "an undated 'prostate cancer on surveillance' is the localized prostate cancer named elsewhere", TALL,
          dx("OTHER", "Prostate adenocarcinoma", exception="prostate_localized"), dx("OTHER", "Prostate cancer")),
     case("exc_prior_malignancy", "unknown", "a localized prostate cancer does not vouch for an undated melanoma", TALL,

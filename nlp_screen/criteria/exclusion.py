@@ -348,6 +348,10 @@ def _disease_key(m: Mention) -> str:
 EXCEPTION_ORGANS = {"prostate_localized": "prostat"}
 
 
+def _malignancy_name(m: Mention) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", (m.name or m.evidence.text).lower()))
+
+
 def exc_prior_malignancy(f: PatientFacts, p: Protocol) -> object:
     cid = "exc_prior_malignancy"
     window = p.v("prior_malignancy_window_days")
@@ -359,6 +363,7 @@ def exc_prior_malignancy(f: PatientFacts, p: Protocol) -> object:
         return unknown(cid, EXC, "The primary diagnosis is not established, so no other malignancy can be judged.")
     others = [m for m in f.diagnoses() if m.label == "OTHER"]
     excepted_organs = {EXCEPTION_ORGANS[m.attrs["exception"]] for m in others if m.attrs.get("exception") in EXCEPTION_ORGANS}
+    dated_names = {_malignancy_name(m) for m in others if m.date is not None}
     inside, passed_ms, undated = [], [], []
     for m in others:
         if m.attrs.get("exception"):
@@ -367,6 +372,8 @@ def exc_prior_malignancy(f: PatientFacts, p: Protocol) -> object:
         if m.date is None and any(organ in m.evidence.text.lower() for organ in excepted_organs):
             passed_ms.append(m)  # 'Prostate cancer on surveillance' again, undated: the localized one named elsewhere
             continue
+        if m.date is None and m.historical and _malignancy_name(m) in dated_names:
+            continue  # 'history of B-ALL' restates the B-ALL dated elsewhere ('Precursor B-ALL at age 16 (2014)')
         d = m.date
         if d is not None and _within(f, d, window):
             inside.append(m)
