@@ -117,7 +117,7 @@ def read_note_facts(doc: Doc, note: Note, vocabulary: dict, section_context: dic
                            line_of(span.start_char))
         if mention is not None:
             mentions.append(mention)
-    mentions = _join_therapies(_attach_stages(mentions, line_of), text, line_of)
+    mentions = _date_other_malignancies(_join_therapies(_attach_stages(mentions, line_of), text, line_of), text, line_of)
     for found in dates:
         mentions.append(Mention(kind="date", label=found.label, attrs=dict(found.attrs),
                                 section=sections.category_at_char(found.start),
@@ -139,6 +139,27 @@ def _attach_stages(mentions: list[Mention], line_of) -> list[Mention]:
                 nearest = min(near, key=lambda d: abs(d.evidence.start - m.evidence.start))
                 if nearest.label == "OTHER":
                     m = m.model_copy(update={"attrs": {**m.attrs, "other_disease": True}})
+        out.append(m)
+    return out
+
+
+_SENTENCE_END = re.compile(r"[.;](?:\s|$)")
+
+
+def _date_other_malignancies(mentions: list[Mention], text: str, line_of) -> list[Mention]:
+    """An undated other malignancy takes, as attrs 'companion_date', the date of the first dated stage or therapy
+    that follows it in its sentence, before any other diagnosis: 'classic Hodgkin lymphoma, nodular sclerosis, stage
+    IIA, treated with ABVD for four cycles in 2016' was there by 2016 at the latest."""
+    out = []
+    for i, m in enumerate(mentions):
+        if m.kind == "diagnosis" and m.label == "OTHER" and m.date is None and not m.attrs.get("generic"):
+            for n in mentions[i + 1:]:
+                if (n.kind == "diagnosis" or line_of(n.evidence.start) != line_of(m.evidence.start)
+                        or _SENTENCE_END.search(text, m.evidence.end, n.evidence.start)):
+                    break
+                if n.kind in ("stage", "therapy") and n.date is not None:
+                    m = m.model_copy(update={"attrs": {**m.attrs, "companion_date": n.date.isoformat()}})
+                    break
         out.append(m)
     return out
 

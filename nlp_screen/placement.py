@@ -21,6 +21,9 @@ _SEPARATES = re.compile(r"\b(?:previously|prior|formerly|compared|baseline)\b|\(
 # re-induction: bone marrow aspirate/biopsy done 09/22/2025').
 _SEPARATES_THERAPY = re.compile(r"\b(?:marrow|biops(?:y|ies)|aspirates?|lumbar\s+puncture|LP|PET|CT|MRI|echo|TTE|scans?|"
                                 r"imaging|labs?|CBC|CSF|flow|MRD)\b", re.I)
+# A past participle right before a date gives it to what came before ('excised 2014', 'diagnosed in 03/2019').
+_EVENT_VERB_BEFORE = re.compile(r"\b(?:excised|resected|removed|diagnosed|dx'?d|treated|biopsied|completed)\s+(?:in\s+|on\s+)?$",
+                                re.I)
 # How far a date heading a line reaches into it: a list item or table row, not a dictated paragraph that
 # starts with the visit date.
 _HEADING_REACH = 150
@@ -58,8 +61,11 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
         line = line_of(d.start)
         dates_by_line.setdefault(line, []).append(d)
         best: Optional[tuple[int, int]] = None
+        backward_only = _EVENT_VERB_BEFORE.search(text, max(0, d.start - 24), d.start) is not None
         for i in by_line.get(line, ()):
             s, e, is_therapy = mentions[i]
+            if backward_only and s >= d.start:
+                continue  # 'Melanoma in situ, excised 2014, no recurrence': what was excised, not what follows
             gap = d.start - e if d.start >= e else s - d.end
             if not 0 <= gap <= _DATE_REACH or (best is not None and gap >= best[0]):
                 continue

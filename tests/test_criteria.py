@@ -336,6 +336,10 @@ CASES = [
     # ---- exc_prior_malignancy: another malignancy within 5 years, with listed exceptions
     case("exc_prior_malignancy", "fail", "breast cancer 2 years ago", TALL, dx("OTHER", "breast cancer", date=ago(730), historical=True)),
     case("exc_prior_malignancy", "pass", "Hodgkin lymphoma in 2009", TALL, dx("OTHER", "Hodgkin lymphoma", date="2009-05-01", historical=True)),
+    case("exc_prior_malignancy", "pass", "undated Hodgkin lymphoma 'treated with ABVD ... in 2016'", TALL,
+         dx("OTHER", "Hodgkin lymphoma", historical=True, companion_date="2016-01-01")),
+    case("exc_prior_malignancy", "unknown", "undated breast cancer 'treated with tamoxifen in 2023' may be recent", TALL,
+         dx("OTHER", "breast cancer", historical=True, companion_date="2023-01-01")),
     case("exc_prior_malignancy", "pass", "an undated 'history of B-ALL' restates the B-ALL dated 2014", TALL,
          dx("OTHER", "B-ALL", date="2014-01-01", historical=True), dx("OTHER", "B-ALL", historical=True)),
     case("exc_prior_malignancy", "unknown", "an undated, current B-ALL is not the one of 2014", TALL,

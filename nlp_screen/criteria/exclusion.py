@@ -348,6 +348,14 @@ def _disease_key(m: Mention) -> str:
 EXCEPTION_ORGANS = {"prostate_localized": "prostat"}
 
 
+def _described_before(f: PatientFacts, m: Mention, window: int) -> bool:
+    """An undated malignancy whose stage or treatment in the same sentence is dated before the window
+    (extract: attrs companion_date). A later companion date decides nothing: the disease may be older."""
+    companion = m.attrs.get("companion_date")
+    return companion is not None and not _within(f, dt.date.fromisoformat(companion), window) \
+        and dt.date.fromisoformat(companion) < f.as_of
+
+
 def _malignancy_name(m: Mention) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", (m.name or m.evidence.text).lower()))
 
@@ -379,6 +387,8 @@ def exc_prior_malignancy(f: PatientFacts, p: Protocol) -> object:
             inside.append(m)
         elif d is not None and d < f.as_of:
             passed_ms.append(m)
+        elif _described_before(f, m, window):
+            passed_ms.append(m)  # staged or treated more than 5 years ago, so diagnosed before that
         else:
             undated.append(m)
     if inside:
@@ -390,7 +400,9 @@ def exc_prior_malignancy(f: PatientFacts, p: Protocol) -> object:
     if passed_ms:
         m = f.latest(passed_ms)
         why = "an allowed exception" if m.attrs.get("exception") else "more than 5 years ago"
-        return passed(cid, EXC, f"Other malignancy is {why} ({quote(m)}{when_text(m)}).", *passed_ms)
+        when = (f", staged or treated on {m.attrs['companion_date']}" if m.date is None and m.attrs.get("companion_date")
+                else when_text(m))
+        return passed(cid, EXC, f"Other malignancy is {why} ({quote(m)}{when}).", *passed_ms)
     if absent:
         return passed(cid, EXC, f"No other malignancy ({quote(absent[-1])}).", absent[-1])
     return unknown(cid, EXC, "Other malignancies are not mentioned.")
