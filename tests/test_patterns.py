@@ -41,6 +41,18 @@ def test_target_rules_load_and_name_a_known_kind_and_category(path):
             assert rule.metadata["category"] in DIAGNOSIS_CATEGORIES, rule.literal
 
 
+def test_each_therapy_name_has_one_spelling_and_one_category():
+    # one regimen, one name: 'FLAG-Ida' and 'FLAG-IDA' would make one line of therapy look like two and flip the
+    # name a report shows with the order of the rules
+    seen: dict[str, tuple[str, str]] = {}
+    for rule in TargetRule.from_json(str(PATTERNS / "target_rules" / "therapies.json")):
+        name, category = rule.metadata.get("name"), rule.metadata.get("category")
+        if not name:
+            continue
+        first = seen.setdefault(name.lower(), (name, category))
+        assert first == (name, category), (rule.literal, first, (name, category))
+
+
 def test_section_and_context_rules_load():
     assert SectionRule.from_json(str(PATTERNS / "section_rules.json"))
     assert ConTextRule.from_json(str(PATTERNS / "context_rules.json"))
