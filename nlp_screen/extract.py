@@ -280,6 +280,20 @@ def _is_topic_heading(span: Span, text: str) -> bool:
     return (span.start_char == 0 or before.endswith("\n") or before.endswith(". ")) and after in (".", ":")
 
 
+_REFUSAL = re.compile(r"\b(?:refus|declin)", re.I)
+# How far after a venous-access problem its workaround may be written: the rest of its paragraph, within this reach.
+_WORKAROUND_REACH = 250
+
+
+def _workaround_follows(text: str, end: int, vocabulary: dict) -> bool:
+    """'Poor peripheral venous access. Collection will need a temporary apheresis catheter': how the cells will be
+    collected anyway, in the same paragraph (vocabulary apheresis_access_workarounds)."""
+    window = text[end:end + _WORKAROUND_REACH].split("\n\n", 1)[0]
+    rx = compiled(vocabulary, "apheresis_access_workarounds",
+                  lambda: words_regex(vocabulary["apheresis_access_workarounds"]["words"]))
+    return rx.search(window) is not None
+
+
 def _read_after(kind: str, label: str, span: Span, text: str, attrs: dict, vocabulary: dict) -> None:
     """Fill what a target rule cannot know: a test's result, an NYHA class, a condition's or therapy's course."""
     if kind == "condition":
@@ -288,6 +302,9 @@ def _read_after(kind: str, label: str, span: Span, text: str, attrs: dict, vocab
         if label == "NYHA":
             attrs["nyha_class"] = read_nyha_class(text, span.end_char, vocabulary)
         attrs["course"] = read_course(text, span.start_char, span.end_char, vocabulary)
+        if label == "APHERESIS_CONTRAINDICATION" and not _REFUSAL.search(span.text) and _workaround_follows(
+                text, span.end_char, vocabulary):
+            attrs["workaround"] = True  # 'Poor peripheral venous access (... collection via an apheresis catheter)'
     elif kind == "therapy":
         course = read_therapy_course(text, span.start_char, span.end_char)
         course["maintenance"] = course["maintenance"] or bool(attrs.get("maintenance"))  # a maintenance regimen ('POMP')

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Optional, Sequence
 
-from ..facts import PatientFacts, collect, is_affirmed
+from ..facts import PatientFacts, collect
 from ..models import (CD5Fact, CriterionResult, DiagnosisFact, ECOGFact, LVEFFact, NoteFacts, PatientFactsOut,
                       PatientResult, TherapyFact)
 from ..protocol import Protocol, load_protocol
@@ -70,7 +70,7 @@ def patient_facts_out(f: PatientFacts, p: Protocol) -> PatientFactsOut:
     for m in sorted(f.diagnoses(), key=f.recency_key):
         dx_by_cat[m.label] = DiagnosisFact(category=m.label, text=m.evidence.text, evidence=m.evidence)
     cd5 = select_cd5(f)
-    ecog = f.latest(f.of("ecog", where=is_affirmed))
+    ecog = inc.select_ecog(f)
     lvef = inc.select_lvef(f)
     therapies: dict[tuple[str, str], TherapyFact] = {}
     for m in sorted(given_therapies(f), key=f.recency_key):

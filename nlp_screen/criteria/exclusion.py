@@ -411,8 +411,10 @@ def exc_prior_malignancy(f: PatientFacts, p: Protocol) -> object:
 def exc_live_vaccine(f: PatientFacts, p: Protocol) -> object:
     # a vaccine named without a date ('MMR and varicella vaccines are deferred ... have not been given') is no
     # evidence that one was given in the last 4 weeks: only a dated one decides
+    # 'no vaccines since transplant' rules out live ones too; a vaccine given says nothing about which
+    no_vaccine = f.of("condition", "ANY_VACCINE", where=is_absent)
     return _windowed_events("exc_live_vaccine", f, ("LIVE_VACCINE",), p.v("live_vaccine_window_days"), "Live vaccine",
-                            dated_only=True)
+                            absent_ok=no_vaccine, dated_only=True)
 
 
 def exc_pregnancy(f: PatientFacts, p: Protocol) -> object:

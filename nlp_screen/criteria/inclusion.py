@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Optional
 
 from ..extractors.dates import period_end
-from ..facts import CUTANEOUS_CATEGORIES, T_CELL_CATEGORIES, PatientFacts, is_affirmed, is_own, is_possible
+from ..facts import CUTANEOUS_CATEGORIES, T_CELL_CATEGORIES, PatientFacts, is_absent, is_affirmed, is_own, is_possible
 from ..models import Mention
 from ..protocol import Protocol
 from .common import MANUAL_REVIEW, display, failed, fmt, passed, quote, unknown, when_text
@@ -266,8 +266,15 @@ def inc_cd5(f: PatientFacts, p: Protocol) -> object:
     return judge_cd5(selected, p)
 
 
+def select_ecog(f: PatientFacts) -> Optional[Mention]:
+    """The latest day's performance status; on that day an ECOG written or described ('in bed or chair for more than
+    half of the day') outranks one converted from a Karnofsky score (KPS 50 is ECOG 2 in some tables, 3 in others)."""
+    group = f.latest_date_group(f.of("ecog", where=is_affirmed))
+    return ([e for e in group if not e.attrs.get("converted_from_kps")] or group)[-1] if group else None
+
+
 def inc_ecog(f: PatientFacts, p: Protocol) -> object:
-    m = f.latest(f.of("ecog", where=is_affirmed))
+    m = select_ecog(f)
     if m is None:
         return unknown("inc_ecog", INC, "No ECOG performance status is documented.")
     hi = p.v("ecog_max")
@@ -392,9 +399,17 @@ def inc_pulmonary_function(f: PatientFacts, p: Protocol) -> object:
     return unknown("inc_pulmonary_function", INC, f"SpO2 {fmt(m.value)}% without room air stated.", m)
 
 
-def _not_contradicted(cid: str, label: str, what: str):
+def _not_contradicted(cid: str, label: str, what: str, later_absence_decides: bool = False):
+    """Pass unless `label` is affirmed (not resolved, no stated workaround: 'poor veins ... collection via an
+    apheresis catheter'). With later_absence_decides, a statement of absence written after every affirmed mention
+    ('Veins ... not suitable for apheresis draw flow rates' / 'Poor venous access is not a contraindication to
+    leukapheresis') is the assessment's conclusion and decides."""
     def judge(f: PatientFacts, p: Protocol):
-        found = f.of("condition", label, where=lambda m: is_affirmed(m) and m.attrs.get("course") != "resolved")
+        found = f.of("condition", label, where=lambda m: is_affirmed(m) and m.attrs.get("course") != "resolved"
+                     and not m.attrs.get("workaround"))
+        absent = f.latest(f.of("condition", label, where=is_absent)) if later_absence_decides else None
+        if found and absent is not None and f.recency_key(absent) > f.recency_key(f.latest(found)):
+            return passed(cid, INC, f"No {what}: {quote(absent)} (written after {quote(f.latest(found))}).", absent)
         if found:
             m = f.latest(found)
             return failed(cid, INC, f"A {what} is documented ({quote(m)}).", m)
@@ -404,7 +419,7 @@ def _not_contradicted(cid: str, label: str, what: str):
 
 
 inc_apheresis_feasible = _not_contradicted("inc_apheresis_feasible", "APHERESIS_CONTRAINDICATION",
-                                           "contraindication to leukapheresis or venipuncture")
+                                           "contraindication to leukapheresis or venipuncture", later_absence_decides=True)
 inc_no_severe_psychiatric = _not_contradicted("inc_no_severe_psychiatric", "PSYCHIATRIC_SEVERE", "severe psychiatric disorder")
 
 

@@ -37,7 +37,7 @@ class Gate:
 # what its extractor matches; tests/test_extraction_cases.py runs every extractor through its gate.
 GATES: dict = {
     find_cd5: Gate("cd5"),
-    find_ecog: Gate("ecog", r"\bps\b", "performance", r"perf\b", "kps", "karnofsky", r"\bwho\b"),  # gates read the lowercased note
+    find_ecog: Gate("ecog", r"\bps\b", "performance", r"perf\b", "kps", "karnofsky", r"\bwho\b", "chair"),  # gates read the lowercased note
     find_lvef: Gate(r"\bef\b", r"\blvef\b", "ejection", "function"),
     find_spo2: Gate("sat", "spo2", "o2", r"\box"),
     find_labs: Gate(r"\balt", r"\bast", r"\bcr", r"\bcreat", r"\bscr", r"\bt\.?\s?bili", r"\bbili", r"\btbil", r"\bsgot",

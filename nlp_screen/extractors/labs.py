@@ -36,7 +36,8 @@ def _analyte_regex(spec: tuple) -> re.Pattern:
 
 
 def find_labs(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
-    """'Cr 0.84 mg/dL (0.70-1.30)', 'ALT 60 U/L (ULN 40)', 'Cr 2.9 -> 2.1 -> 1.4 mg/dL', 'Total bilirubin 11 umol/L (<21)'."""
+    """'Cr 0.84 mg/dL (0.70-1.30)', 'ALT 60 U/L (ULN 40)', 'Cr 2.9 -> 2.1 -> 1.4 mg/dL', 'Total bilirubin 11 umol/L (<21)',
+    'ALT 2.1 x ULN' (unit 'x ULN', uln 1)."""
     analytes = vocab["labs"]["analytes"]
     rx = _analyte_regex(tuple((a, tuple(s["names"]), tuple(s["case_sensitive_names"])) for a, s in analytes.items()))
     out: list[Found] = list(_paired_transaminases(text))
@@ -52,7 +53,12 @@ def find_labs(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
                     for i, (vs, ve, value) in enumerate(cells)]
             continue
         v = _VALUE.match(text, m.end())
-        if not v or _is_ratio(text, v.end()):
+        if not v:
+            continue
+        ratio = _RATIO.match(text, v.end())
+        if ratio:
+            # 'ALT 2.1 x ULN': the value as a multiple of the upper limit, whatever the units
+            out.append(Found(m.start(), ratio.end(), "lab", analyte, value=float(v[1]), unit="x ULN", attrs={"uln": 1.0}))
             continue
         values = [(v.start(1), v.end(), float(v[1]), v[2])]
         pos = v.end()
@@ -87,8 +93,7 @@ def _paired_transaminases(text: str):
             yield Found(start, end, "lab", name.lower(), value=float(value), unit="U/L", attrs={"uln": None})
 
 
-def _is_ratio(text: str, pos: int) -> bool:
-    return bool(re.match(r"\s*x\s*ULN", text[pos:pos + 8], re.I))
+_RATIO = re.compile(r"\s*[x×]\s*(?:the\s+)?(?:ULN|upper\s+limit(?:\s+of\s+normal)?)\b", re.I)
 
 
 # a table row's unbracketed reference column, last on its line: '88 U/L     0-40     H'

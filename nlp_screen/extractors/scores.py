@@ -19,7 +19,8 @@ _KPS = re.compile(r"(?<![\w])(?:KPS|Karnofsky(?:\s+performance\s+(?:status|score
 
 
 def find_ecog(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
-    """'ECOG 1', 'PS 3', 'ECOG 0-1' (the worse value), 'KPS 80%' (converted, marked as such)."""
+    """'ECOG 1', 'PS 3', 'ECOG 0-1' (the worse value), 'KPS 80%' (converted, marked as such), 'in bed or chair
+    for more than half of the day' (ECOG 3 by its definition)."""
     out = [Found(m.start(), m.end(), "ecog", "ECOG", value=float(max(_grade(m[1]), _grade(m[2] or m[1]))))
            for m in _ECOG.finditer(text) if not _is_protocol_range(text, m)]
     table = vocab["ecog"]["kps_to_ecog"]
@@ -29,6 +30,10 @@ def find_ecog(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
             continue
         out.append(Found(m.start(), m.end(), "ecog", "ECOG", value=float(table[m[1]]),
                          attrs={"converted_from_kps": int(m[1])}))
+    for grade, rx in compiled(vocab, "ecog_described", lambda: [
+            (int(k), re.compile(v, re.I)) for k, v in vocab["ecog"]["described"].items() if not k.startswith("_")]):
+        out += [Found(m.start(), m.end(), "ecog", "ECOG", value=float(grade), attrs={"described": True})
+                for m in rx.finditer(text)]
     return out
 
 
