@@ -146,6 +146,12 @@ def _attach_stages(mentions: list[Mention], line_of) -> list[Mention]:
 _SENTENCE_END = re.compile(r"[.;](?:\s|$)")
 
 
+def _opens_parenthesis(between: str) -> bool:
+    """Whether a '(' opened in `between` is still open at its end."""
+    opened = between.rfind("(")
+    return opened >= 0 and ")" not in between[opened:]
+
+
 def _date_other_malignancies(mentions: list[Mention], text: str, line_of) -> list[Mention]:
     """An undated other malignancy takes, as attrs 'companion_date', the date of the first dated stage or therapy
     that follows it in its sentence, before any other diagnosis: 'classic Hodgkin lymphoma, nodular sclerosis, stage
@@ -154,6 +160,8 @@ def _date_other_malignancies(mentions: list[Mention], text: str, line_of) -> lis
     for i, m in enumerate(mentions):
         if m.kind == "diagnosis" and m.label == "OTHER" and m.date is None and not m.attrs.get("generic"):
             for n in mentions[i + 1:]:
+                if n.kind == "diagnosis" and _opens_parenthesis(text[m.evidence.end:n.evidence.start]):
+                    continue  # its synonym: 'Wilms tumour (right nephroblastoma) at the age of 4, in 2000'
                 if (n.kind == "diagnosis" or line_of(n.evidence.start) != line_of(m.evidence.start)
                         or _SENTENCE_END.search(text, m.evidence.end, n.evidence.start)):
                     break

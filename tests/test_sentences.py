@@ -68,6 +68,7 @@ WITHIN_LINE_CASES = [
     ("Relapse after HSCT; CD5 expressed (92%); no prior CAR-T", ["Relapse after HSCT; CD5 expressed (92%); no prior CAR-T"]),
     ("ECOG 1. Performance status stable.", ["ECOG 1.", "Performance status stable."]),
     ("Fever? No. Chills? Yes.", ["Fever?", "No.", "Chills?", "Yes."]),
+    ("New cervical adenopathy. ? recurrent DLBCL.", ["New cervical adenopathy.", "? recurrent DLBCL."]),
     ("Tylenol 500 mg p.o. Denies pain.", ["Tylenol 500 mg p.o.", "Denies pain."]),
     ("Dx confirmed (see report.) CD5 bright.", ["Dx confirmed (see report.)", "CD5 bright."]),
 ]
@@ -112,6 +113,10 @@ WRAPPED_CASES = [
     ("Medications reviewed with the patient and daughter today:\naspirin 81 mg daily",
      ["Medications reviewed with the patient and daughter today:", "aspirin 81 mg daily"]),
     ("Meds\naspirin 81 mg\nmetoprolol 25 mg", ["Meds", "aspirin 81 mg", "metoprolol 25 mg"]),
+    ("Oral azacitidine 300 mg days 1-14, 2 cycles 09/2025-10/2025; last dose\n10/16/2025; stopped for progression.",
+     ["Oral azacitidine 300 mg days 1-14, 2 cycles 09/2025-10/2025; last dose\n10/16/2025; stopped for progression."]),
+    ("Imaging reviewed at the multidisciplinary lymphoma conference today\n10/16/2025: CT chest with new adenopathy.",
+     ["Imaging reviewed at the multidisciplinary lymphoma conference today", "10/16/2025: CT chest with new adenopathy."]),
     ("Differential diagnosis for the mediastinal mass includes the following\na. T-lymphoblastic lymphoma\nb. thymoma",
      ["Differential diagnosis for the mediastinal mass includes the following", "a. T-lymphoblastic lymphoma", "b. thymoma"]),
 ]

@@ -119,6 +119,8 @@ def ends_sentence(
     word: str, run: str, next_char: str, opens_sentence: bool, abbreviations: frozenset[str]
 ) -> bool:
     """Whether `word` + terminator `run`, followed by a space and `next_char`, closes a sentence."""
+    if run == "?" and not word:
+        return False  # a question mark standing alone opens a phrase: 'new adenopathy. ? recurrent DLBCL'
     if "?" in run or "!" in run:
         return True
     if len(run) > 1:

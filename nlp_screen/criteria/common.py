@@ -1,8 +1,10 @@
 """Small builders every criterion function uses: a result with its reason and the spans that decided it."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Iterable, Optional
 
+from ..extractors.dates import period_end
 from ..models import CriterionResult, Evidence, Mention
 
 MANUAL_REVIEW = "manual review"
@@ -55,3 +57,14 @@ _DISPLAY = {"alt": "ALT", "ast": "AST", "bilirubin": "Total bilirubin"}
 def display(label: str) -> str:
     """How a coordinator reads a lab label: 'alt' -> 'ALT'."""
     return _DISPLAY.get(label, label)
+
+
+def last_day(m: Mention) -> Optional[dt.date]:
+    """The last day `m`'s date may stand for: the end of its month or year ('03/2025', '2024'), or of a written range
+    ('between 02/2024 and 08/2024', '2018-2019'); its day for a full date."""
+    if m.date is None:
+        return None
+    precision = m.attrs.get("date_precision")
+    if precision == "range":
+        return dt.date.fromisoformat(m.attrs["date_until"])
+    return period_end(m.date, precision or "day")

@@ -12,7 +12,7 @@ from typing import Iterable, Optional
 from ..facts import PatientFacts, is_absent, is_affirmed, is_own, test_result
 from ..models import Mention
 from ..protocol import Protocol
-from .common import MANUAL_REVIEW, failed, passed, quote, unknown, when_text
+from .common import MANUAL_REVIEW, failed, last_day, passed, quote, unknown, when_text
 from .therapy import given_therapies
 
 EXC = "exclusion"
@@ -118,6 +118,18 @@ def exc_recent_anticancer_therapy(f: PatientFacts, p: Protocol) -> object:
         m, d = max(recent, key=lambda md: (md[1], f.recency_key(md[0])))
         return failed("exc_recent_anticancer_therapy", EXC,
                       f"{m.name or m.label} on {d.isoformat()}, {(f.as_of - d).days} days before {f.as_of.isoformat()} (within {window} days).", m)
+    # 'nelarabine 03/2025' on 03/20/2025: the month's first day is outside the window, its last days inside it --
+    # unless the same drug, or a 'last dose' naming no other, is dated to the day within that month ('Bendamustine
+    # C1-C3 09-11/2025, last dose 11/14/2025')
+    exact = [(m.name, m.date) for m, _ in dated if m.date is not None and not m.attrs.get("date_precision")]
+    exact += [(None, d.date) for d in last_doses if not d.attrs.get("date_precision")]
+    straddling = [m for m, d in dated if m.date == d and _within(f, min(last_day(m), f.as_of), window)
+                  and not any(name in (m.name, None) and m.date <= day <= last_day(m) for name, day in exact)]
+    if straddling:
+        m = f.latest(straddling)
+        return unknown("exc_recent_anticancer_therapy", EXC, f"{m.name or m.label} is dated only to "
+                       f"{m.date.isoformat()}-{last_day(m).isoformat()}, which reaches into the {window} days before "
+                       f"{f.as_of.isoformat()}; {MANUAL_REVIEW}.", m)
     # 'last treatment around late 2024', 'last dose 03/31': the end of therapy, dated (never a fail: 'last dose' may
     # speak of another drug)
     last = [m for m in f.of("disease_status", "LAST_THERAPY", where=is_affirmed) if m.date is not None and m.date <= f.as_of]

@@ -1,14 +1,12 @@
 """The protocol's inclusion criteria: one function per contract id, PatientFacts -> CriterionResult."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Optional
 
-from ..extractors.dates import period_end
 from ..facts import CUTANEOUS_CATEGORIES, T_CELL_CATEGORIES, PatientFacts, is_absent, is_affirmed, is_own, is_possible
 from ..models import Mention
 from ..protocol import Protocol
-from .common import MANUAL_REVIEW, display, failed, fmt, passed, quote, unknown, when_text
+from .common import MANUAL_REVIEW, display, failed, fmt, last_day, passed, quote, unknown, when_text
 from .therapy import count_lines_of_therapy, systemic_therapies
 
 INC = "inclusion"
@@ -235,27 +233,21 @@ def _relapse_within(f: PatientFacts, crs: list[Mention], relapses: list[Mention]
     if not after:
         return None
     rel = min(after, key=lambda m: m.date)
-    earliest, latest = cr.date, _period_end(cr)
+    earliest, latest = cr.date, last_day(cr)
     limit = months * 30.44
     if late:
         return (cr, rel) if (rel.date - latest).days > limit else None
     # a relapse dated by its month ('June 2025') may fall on any day of it: within only if its last day is
-    return (cr, rel) if (_period_end(rel) - earliest).days <= limit else None
+    return (cr, rel) if (last_day(rel) - earliest).days <= limit else None
 
 
 def _most_precise(ms: list[Mention]) -> list[Mention]:
     """Drop a mention dated only by month or year when a day-dated one falls in that period: 'CR1 01/2025' and
     'CR1 on 01/21/2025' are one remission, dated 01/21."""
     exact = [m for m in ms if not m.attrs.get("date_precision")]
-    return [m for m in ms if m in exact or not any(m.date <= e.date <= _period_end(m) for e in exact)]
+    return [m for m in ms if m in exact or not any(m.date <= e.date <= last_day(m) for e in exact)]
 
 
-def _period_end(m: Mention):
-    """The last day `m`'s date may stand for: the end of its year or month, or of a written range."""
-    precision = m.attrs.get("date_precision")
-    if precision == "range":
-        return dt.date.fromisoformat(m.attrs["date_until"])
-    return period_end(m.date, precision or "day")
 
 
 def inc_cd5(f: PatientFacts, p: Protocol) -> object:

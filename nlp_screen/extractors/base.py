@@ -126,9 +126,14 @@ _WRAP_MIN_LINE = 45
 _LIST_MARK = re.compile(r"(?:[a-z]|[ivx]{1,4})[.)][^\S\n]")
 
 
+# A date opening a wrapped line, followed by ';', ',', ')' or a lowercase word: 'last dose\n10/16/2025; stopped for ...'
+# (not a dated list item or heading: '10/16/2025: CT chest ...', '10/16/2025 Echo ...')
+_WRAPPED_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}(?=[;,)]|[^\S\n]+[a-z])")
+
+
 def continues_previous_line(text: str, line_start: int) -> bool:
     """'... accompanied by\n   fever and a one day cough': the line at `line_start` is the rest of a sentence."""
-    if not ("a" <= text[line_start] <= "z") or _LIST_MARK.match(text, line_start):
+    if not ("a" <= text[line_start] <= "z" or _WRAPPED_DATE.match(text, line_start)) or _LIST_MARK.match(text, line_start):
         return False
     prev_end = text.rfind("\n", 0, line_start)
     if prev_end <= 0:

@@ -32,6 +32,8 @@ _DAY_WORDY = CaselessRegex(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?[\s-]+({_MONTH_WORD.l
 # Dotted day-first numbers with a four-digit year: '14.04.2025'
 _DOTTED = re.compile(r"(\d(?<![\w.]\d)\d?)\.(\d{1,2})\.(\d{4})(?![\d.])")
 _MONTH_ONLY = re.compile(rf"\b(?:in|on|since|from|until|till|of|during|last|early|late|mid|mid-|by)\s+({_MONTH_WORD})(?!\s*\d)\b")
+# '2018-2019', '2018 - 2019': a span of years, read as its first year with attrs 'until' (the second's last day)
+_YEAR_RANGE = re.compile(r"((?:1(?<![\w/.,-]1)9[5-9]|2(?<![\w/.,-]2)0[0-4])\d)\s*[-–]\s*((?:19[5-9]|20[0-4])\d)(?![\w/%]|-\d|\.\d)")
 _YEAR = re.compile(r"((?:1(?<![\w/.,-]1)9[5-9]|2(?<![\w/.,-]2)0[0-4])\d)(?![\w/%]|-\d|\.\d|,\d)")
 _AGO = CaselessRegex(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month|year)s?\s+ago\b")
 _WORD_NUM = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -85,6 +87,11 @@ def find_dates(text: str, vocab: Vocabulary, note_date: Optional[dt.date] = None
         if "ago" in lower:
             for m in _AGO.finditer(text, lower):
                 add(m, _ago(m, note_date), "relative")
+    for m in (_YEAR_RANGE.finditer(text) if has_four_digits else ()):
+        if int(m[1]) < int(m[2]):
+            add(m, _safe(int(m[1]), 1, 1), "year")
+            if found and found[-1].start == m.start():
+                found[-1].attrs["until"] = f"{m[2]}-12-31"
     for m in (_YEAR.finditer(text) if has_four_digits else ()):
         add(m, _safe(int(m[1]), 1, 1), "year")
     found.sort(key=lambda f: f.start)
