@@ -62,6 +62,7 @@ def test_a_rewritten_regex_finds_what_its_plain_spelling_finds(name):
 # case-insensitive regexes that run on the lowercased note: the plain IGNORECASE spelling each stands for
 CASELESS = {
     "written date": (dates._WORDY, r"\b(" + dates._MONTH_WORD + r")\s+(?:(\d{1,2}),?\s+)?(\d{4})\b"),
+    "day-first written date": (dates._DAY_WORDY, r"\b(\d{1,2})(?:st|nd|rd|th)?[\s-]+(" + dates._MONTH_WORD + r")[\s,-]+(\d{4})\b"),
     "time ago": (dates._AGO, r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month|year)s?\s+ago\b"),
     "lines": (disease._LINES, r"\b(\d|two|three|four|five|six)\s*(?:\+\s*)?(?:prior\s+|previous\s+|systemic\s+|treatment\s+|"
                               r"therapy\s+)*(?:lines?|regimens?)\b(?:\s+of\s+(?:therapy|treatment|chemotherapy|systemic\s+therapy))?"),
@@ -73,6 +74,7 @@ CASELESS = {
 
 CASELESS_TEXTS = [
     "Seen MARCH 3, 2024 and March 2024; 2 Weeks Ago, TWO months ago. Refractory to 3 Lines of Therapy; two prior regimens.",
+    "GDP 24-Mar-2025 to 14-APR-2025; MUGA 3 Sept. 2024; 2nd January 2025; a14 Apr 2025; 114 April 2025; 7-jun-2023",
     "LAST DOSE 03/01; Blast cells; last  Chemotherapy. No Therapy Since relapse; NO treatment was given after CAR-T; piano therapy since",
     "Laſt dose 05/01, Auguſt 2024, Aprıl 2023: re folds these non-ASCII letters, so such a note keeps the IGNORECASE regex",
 ]

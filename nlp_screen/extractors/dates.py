@@ -28,7 +28,7 @@ _MONTH_DAY = re.compile(r"(\d(?<![\w/.+]\d)(?<![A-Za-z]-\d)\d?)/(\d{1,2})(?![\d/
 # Case-insensitive, run on the lowercased note (extractors.base.CaselessRegex): the pattern is written lowercase
 _WORDY = CaselessRegex(rf"\b({_MONTH_WORD.lower()})\s+(?:(\d{{1,2}}),?\s+)?(\d{{4}})\b")
 # Day first: '14-Apr-2025', '14 April 2025', '3 Sept. 2024' (Commonwealth letters and synoptic reports)
-_DAY_WORDY = CaselessRegex(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?[\s-]+({_MONTH_WORD.lower()})[\s,-]+(\d{{4}})\b")
+_DAY_WORDY = CaselessRegex(rf"(\d(?<![\w]\d)\d?)(?:st|nd|rd|th)?[\s-]+({_MONTH_WORD.lower()})[\s,-]+(\d{{4}})\b")
 # Dotted day-first numbers with a four-digit year: '14.04.2025'
 _DOTTED = re.compile(r"(\d(?<![\w.]\d)\d?)\.(\d{1,2})\.(\d{4})(?![\d.])")
 _MONTH_ONLY = re.compile(rf"\b(?:in|on|since|from|until|till|of|during|last|early|late|mid|mid-|by)\s+({_MONTH_WORD})(?!\s*\d)\b")

@@ -30,10 +30,14 @@ def find_ecog(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
             continue
         out.append(Found(m.start(), m.end(), "ecog", "ECOG", value=float(table[m[1]]),
                          attrs={"converted_from_kps": int(m[1])}))
-    for grade, rx in compiled(vocab, "ecog_described", lambda: [
-            (int(k), re.compile(v, re.I)) for k, v in vocab["ecog"]["described"].items() if not k.startswith("_")]):
-        out += [Found(m.start(), m.end(), "ecog", "ECOG", value=float(grade), attrs={"described": True})
-                for m in rx.finditer(text)]
+    lower = None
+    for grade, needs, rx in compiled(vocab, "ecog_described", lambda: [
+            (int(k), v["needs"], re.compile(v["pattern"], re.I)) for k, v in vocab["ecog"]["described"].items()
+            if not k.startswith("_")]):
+        lower = lower if lower is not None else text.lower()
+        if needs in lower:  # each pattern holds its word; a regex that opens with \b would try every position
+            out += [Found(m.start(), m.end(), "ecog", "ECOG", value=float(grade), attrs={"described": True})
+                    for m in rx.finditer(text)]
     return out
 
 
