@@ -105,8 +105,9 @@ def read_note_facts(doc: Doc, note: Note, vocabulary: dict, section_context: dic
     dates = doc._.nlp_screen_dates or []
     line_of = LineIndex(text)
     # an age is the note's own ('HPI: 34F. Diagnosed in January 2023'), not an event's: it neither takes a date nor
-    # keeps one from its neighbour ('Precursor B-ALL at age 16 (2014)')
-    datable = [s for s in spans if not _is_age(s, values)]
+    # keeps one from its neighbour ('Precursor B-ALL at age 16 (2014)'); nor does a stated absence ('seizure due to
+    # HHV-6 encephalitis, 6 months ago, no recurrence'), except a test's negative result, which its date belongs to
+    datable = [s for s in spans if not _is_age(s, values) and not _is_absence(s, values)]
     placed = dict(zip((id(s) for s in datable), assign_dates(
         text, [(s.start_char, s.end_char, _is_therapy(s)) for s in datable], dates, sections, line_of)))
     mention_dates = [placed.get(id(s)) for s in spans]
@@ -188,6 +189,15 @@ def _join_therapies(mentions: list[Mention], text: str, line_of) -> list[Mention
             previous = m
         out.append(m)
     return out
+
+
+def _is_absence(span: Span, values: dict) -> bool:
+    """A negated finding or status found by a target rule (not a value, not a test): it names no event to date."""
+    if (span.start_char, span.end_char, span.label_) in values or not getattr(span._, "is_negated", False):
+        return False
+    rule = getattr(span._, "target_rule", None)
+    meta = (rule.metadata or {}) if rule is not None else {}
+    return meta.get("concept") in ("condition", "disease_status") and not meta.get("test")
 
 
 def _is_age(span: Span, values: dict) -> bool:
@@ -281,11 +291,22 @@ def _administration_note(note_type: Optional[str], vocabulary: dict) -> bool:
 
 def _is_topic_heading(span: Span, text: str) -> bool:
     """A generic finding word standing alone before '.' or ':' at a line or sentence start is a heading."""
-    if span.text.lower() not in ("infection", "infections", "infectious disease", "cardiac", "neurology"):
+    if span.text.lower() not in ("infection", "infections", "infectious disease", "cardiac", "neurology", "seizure",
+                                 "seizures", "stroke", "autoimmune", "autoimmune disease", "psychiatric"):
         return False
-    before = text[max(0, span.start_char - 2):span.start_char]
+    line_start = text.rfind("\n", 0, span.start_char) + 1
     after = text[span.end_char:span.end_char + 1]
-    return (span.start_char == 0 or before.endswith("\n") or before.endswith(". ")) and after in (".", ":")
+    if after == ":" and _SHORT_ANSWER.match(text, span.end_char + 1):
+        return False  # 'Seizures: none': the finding and its answer, not a heading
+    return (_LIST_PREFIX.fullmatch(text, line_start, span.start_char) is not None
+            or text.endswith(". ", 0, span.start_char)) and after in (".", ":")
+
+
+_SHORT_ANSWER = re.compile(r"[^\S\n]*(?:none|no|nil|denies|denied|negative|neg|absent|yes|n/?a)\b[^\S\n]*[.;,]?[^\S\n]*(?:\n|$)", re.I)
+
+
+# what may stand before a heading word on its line: a bullet or an item number ('- Infection: no active infection')
+_LIST_PREFIX = re.compile(r"[^\S\n]*(?:[-*\u2022][^\S\n]*|\d{1,2}[.)][^\S\n]*)?")
 
 
 _REFUSAL = re.compile(r"\b(?:refus|declin)", re.I)

@@ -21,9 +21,17 @@ _SEPARATES = re.compile(r"\b(?:previously|prior|formerly|compared|baseline)\b|\(
 # re-induction: bone marrow aspirate/biopsy done 09/22/2025').
 _SEPARATES_THERAPY = re.compile(r"\b(?:marrow|biops(?:y|ies)|aspirates?|lumbar\s+puncture|LP|PET|CT|MRI|echo|TTE|scans?|"
                                 r"imaging|labs?|CBC|CSF|flow|MRD)\b", re.I)
-# A past participle right before a date gives it to what came before ('excised 2014', 'diagnosed in 03/2019').
-_EVENT_VERB_BEFORE = re.compile(r"\b(?:excised|resected|removed|diagnosed|dx'?d|treated|biopsied|completed)\s+(?:in\s+|on\s+)?$",
-                                re.I)
+# A past participle or a moment of care right before a date gives it to what came before ('excised 2014', 'diagnosed
+# in 03/2019', 'ECOG 3 on admission 12/06/2025 and ECOG 2 at discharge 12/15/2025', 'the aspergillosis admission of
+# 03/2024 and ECOG 2 ...').
+_EVENT_VERB_BEFORE = re.compile(r"\b(?:excised|resected|removed|diagnosed|dx'?d|treated|biopsied|completed|(?:on|at)\s+"
+                                r"(?:admission|discharge|diagnosis|presentation|relapse)|(?<=\w\s)of)\s+(?:in\s+|on\s+)?$", re.I)
+# A mention opening the parenthesis right after a date annotates that date.
+_ANNOTATES = re.compile(r"[^\S\n]*\([^\S\n]*")
+# What joins a mention to its own date right after it.
+_ON_DATE = re.compile(r"[^\S\n]+(?:on|dated)[^\S\n]+", re.I)
+# A mention followed by these words is the note's own, whatever date stands near it.
+_NOW_AFTER = re.compile(r"[^\S\n]*(?:today|now|currently|at\s+present|at\s+this\s+visit)\b", re.I)
 # How far a date heading a line reaches into it: a list item or table row, not a dictated paragraph that
 # starts with the visit date.
 _HEADING_REACH = 150
@@ -70,12 +78,17 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
             if not 0 <= gap <= _DATE_REACH or (best is not None and gap >= best[0]):
                 continue
             between = text[e:d.start] if d.start >= e else text[d.end:s]
-            if not _separated(between, is_therapy and d.start >= e):
+            if d.start >= e and _ON_DATE.fullmatch(between):
+                gap = 0  # 'Labs 03/02/2026: creatinine 3.1 mg/dL on 06/07/2024': the mention's own date, not its label's
+            if not _separated(between, is_therapy and d.start >= e) and (best is None or gap < best[0]):
                 best = (gap, i)
         if best is not None:
             claimed.setdefault(best[1], []).append((best[0], d))
     out: list[Optional[Found]] = []
     for i, (s, e, is_therapy) in enumerate(mentions):
+        if _NOW_AFTER.match(text, e):
+            out.append(None)  # 'ECOG 3-4 during the 10/2024 admission; ECOG 1 today': the note's own date
+            continue
         mine = claimed.get(i)
         if mine:
             # a therapy takes its latest written date; an approximate '(just over two weeks ago)' beside an
@@ -93,6 +106,10 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
             if parent is not None and out[parent] is not None:
                 out.append(out[parent])
                 continue
+        annotated = [d for d in dates_by_line.get(line_of(s), ()) if d.end <= s and _ANNOTATES.fullmatch(text, d.end, s)]
+        if annotated:
+            out.append(annotated[-1])  # 'LVEF 45% on 04/18/2025 (sepsis, outside hospital)': the date's own annotation
+            continue
         column = _column_date(text, s, e, line_of, dates_by_line) if not is_therapy else None
         if column is not None:
             out.append(column)
@@ -220,7 +237,7 @@ def _heads_its_line(text: str, date: Found) -> bool:
     return date.start - line_start <= 30 or bool(_COLON_AFTER.match(text, date.end, date.end + 4))
 
 
-_PREPOSITION_BEFORE = re.compile(r"\b(?:in|on|since|during|from|until|till|by|before|after|of|last)\s+(?:early\s+|mid\s+|late\s+)?$", re.I)
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|on|since|during|from|until|till|by|before|after|of|last)\s+(?:the\s+)?(?:early\s+|mid\s+|late\s+)?$", re.I)
 
 
 _COLON_AFTER = re.compile(r"\s*\)?\s*:")

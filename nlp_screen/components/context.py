@@ -33,6 +33,8 @@ FLAG_OF_CATEGORY: dict[str, str] = {
     "WORKING_DIAGNOSIS": "uncertain",
     "DIFFERENTIAL": "uncertain",
     "CONSIDERED_AFTER": "hypothetical",
+    "STUDY_CRITERIA": "hypothetical",
+    "REVISED": "negated",
 }
 SPAN_ATTRS: dict[str, dict[str, bool]] = {
     category: {f"is_{flag}": True} for category, flag in FLAG_OF_CATEGORY.items()

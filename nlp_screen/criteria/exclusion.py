@@ -83,13 +83,29 @@ def _therapy_event_date(m: Mention, last_doses: Iterable[Mention] = ()) -> Optio
     LAST_THERAPY mentions that name no other therapy)."""
     if m.date is not None:
         return m.date
+    same_note = [d.date for d in last_doses if d.evidence.note_id == m.evidence.note_id and d.date is not None]
     if not m.attrs.get("current"):
-        return None
-    if m.attrs.get("level") == "regimen":
-        same_note = [d.date for d in last_doses if d.evidence.note_id == m.evidence.note_id and d.date is not None]
-        if same_note:
-            return max(same_note)
+        # a note about one kind of therapy only ('INVESTIGATIONAL DRUG SERVICE ... last dose taken on 07/05/2025'):
+        # its last dose is that therapy's
+        return max(same_note) if same_note and m.attrs.get("sole_category_in_note") else None
+    if m.attrs.get("level") == "regimen" and same_note:
+        return max(same_note)
     return m.evidence.note_date
+
+
+def _text_line(m: Mention) -> tuple:
+    """(note, line of text) of a therapy mention (extract sets attrs line)."""
+    return (m.evidence.note_id, m.attrs.get("line"))
+
+
+def _mark_sole_category_in_note(f: PatientFacts, ms: list[Mention]) -> list[Mention]:
+    """`ms` with attrs sole_category_in_note on each undated therapy whose note names therapies of its category
+    only (every therapy mention of the note counted, whatever its context)."""
+    categories: dict[str, set[str]] = {}
+    for t in f.of("therapy"):
+        categories.setdefault(t.evidence.note_id, set()).add(t.label)
+    return [m.model_copy(update={"attrs": {**m.attrs, "sole_category_in_note": True}})
+            if m.date is None and categories.get(m.evidence.note_id) == {m.label} else m for m in ms]
 
 
 # How far after 'last dose' the name of the drug it speaks of may stand ('last dose of nelarabine 02/10').
@@ -112,6 +128,7 @@ def exc_recent_anticancer_therapy(f: PatientFacts, p: Protocol) -> object:
     if any(m.date is not None for m in ms):
         ms = [m for m in ms if m.date is not None or m.name != "chemotherapy"]
     last_doses = _last_doses_of_no_other_therapy(f)
+    ms = _mark_sole_category_in_note(f, ms)
     dated = [(m, d) for m in ms if (d := _therapy_event_date(m, last_doses)) is not None and d <= f.as_of]
     recent = [(m, d) for m, d in dated if _within(f, d, window)]
     if recent:
@@ -119,12 +136,14 @@ def exc_recent_anticancer_therapy(f: PatientFacts, p: Protocol) -> object:
         return failed("exc_recent_anticancer_therapy", EXC,
                       f"{m.name or m.label} on {d.isoformat()}, {(f.as_of - d).days} days before {f.as_of.isoformat()} (within {window} days).", m)
     # 'nelarabine 03/2025' on 03/20/2025: the month's first day is outside the window, its last days inside it --
-    # unless the same drug, or a 'last dose' naming no other, is dated to the day within that month ('Bendamustine
-    # C1-C3 09-11/2025, last dose 11/14/2025')
-    exact = [(m.name, m.date) for m, _ in dated if m.date is not None and not m.attrs.get("date_precision")]
-    exact += [(None, d.date) for d in last_doses if not d.attrs.get("date_precision")]
+    # unless the same drug, a drug on the same line ('GDP x3 (02/2025-04/2025) ... last gemcitabine 04/10/2025') or a
+    # 'last dose' naming no other is dated to the day within that month ('Bendamustine C1-C3 09-11/2025, last dose
+    # 11/14/2025')
+    exact = [(m.name, _text_line(m), m.date) for m, _ in dated if m.date is not None and not m.attrs.get("date_precision")]
+    exact += [(None, None, d.date) for d in last_doses if not d.attrs.get("date_precision")]
     straddling = [m for m, d in dated if m.date == d and _within(f, min(last_day(m), f.as_of), window)
-                  and not any(name in (m.name, None) and m.date <= day <= last_day(m) for name, day in exact)]
+                  and not any((name in (m.name, None) or line == _text_line(m)) and m.date <= day <= last_day(m)
+                              for name, line, day in exact)]
     if straddling:
         m = f.latest(straddling)
         return unknown("exc_recent_anticancer_therapy", EXC, f"{m.name or m.label} is dated only to "

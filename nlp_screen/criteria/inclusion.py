@@ -112,9 +112,12 @@ def _measurable_lesion(f: PatientFacts, p: Protocol):
 
 def suspected_failure(f: PatientFacts) -> list[Mention]:
     """Relapse, refractoriness or progression written even if only suspected ('relapse vs reactive, biopsy
-    pending'): enough to keep 'in remission' from deciding against the patient."""
-    return f.of("disease_status", "RELAPSE", "RELAPSED_REFRACTORY", "REFRACTORY", "PRIMARY_REFRACTORY",
-                "PROGRESSION", "RELAPSE_POST_HSCT", where=lambda m: not (m.family or m.negated or m.hypothetical))
+    pending'): enough to keep 'in remission' from deciding against the patient -- unless a later note says the
+    remission holds ('excision: reactive T-cell infiltrate, no evidence of lymphoma. He remains in CR1')."""
+    ms = f.of("disease_status", "RELAPSE", "RELAPSED_REFRACTORY", "REFRACTORY", "PRIMARY_REFRACTORY",
+              "PROGRESSION", "RELAPSE_POST_HSCT", where=lambda m: not (m.family or m.negated or m.hypothetical))
+    remission = f.latest(f.of("disease_status", "CR", where=is_affirmed))
+    return [m for m in ms if not (m.uncertain and remission is not None and f.recency_key(remission) > f.recency_key(m))]
 
 
 _STAGE_ORDER = ["0", "IA", "IB", "IIA", "IIB", "III", "IIIA", "IIIB", "IV", "IVA", "IVA1", "IVA2", "IVB"]
@@ -233,10 +236,13 @@ def _relapse_within(f: PatientFacts, crs: list[Mention], relapses: list[Mention]
     if not after:
         return None
     rel = min(after, key=lambda m: m.date)
-    earliest, latest = cr.date, last_day(cr)
     limit = months * 30.44
     if late:
-        return (cr, rel) if (rel.date - latest).days > limit else None
+        # every CR date written before the relapse must be too far from it: two records that disagree on when CR1
+        # came ('March 2024' / 'June 2024') leave a relapse 11-14 months later undecided
+        last_cr = max((m for m in cr_dates if m.date < rel.date), key=last_day)
+        return (last_cr, rel) if (rel.date - last_day(last_cr)).days > limit else None
+    earliest = cr.date
     # a relapse dated by its month ('June 2025') may fall on any day of it: within only if its last day is
     return (cr, rel) if (last_day(rel) - earliest).days <= limit else None
 

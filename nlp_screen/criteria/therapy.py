@@ -17,9 +17,12 @@ def given_therapies(f: PatientFacts) -> list[Mention]:
     """
     cutaneous = bool(f.t_cell_categories() & set(CUTANEOUS_CATEGORIES))
     # a generic 'cell therapy' names no product: it only documents absence ("no prior cell therapy")
+    # a therapy dated after its own note was still ahead when written ('Induction per CALGB 10403 starts 04/11/2025'
+    # in a note of 04/10/2025)
     given = [m for m in f.of("therapy", where=is_affirmed)
              if not m.attrs.get("not_given") and not m.attrs.get("generic")
-             and (cutaneous or not m.attrs.get("skin_directed"))]
+             and (cutaneous or not m.attrs.get("skin_directed"))
+             and not (m.date is not None and m.evidence.note_date is not None and m.date > m.evidence.note_date)]
     named_car_lines = {_line_key(m) for m in given if m.label in ("car_t", "car_nk")}
     return [m for m in given if not (m.label == "gene_modified_cell_therapy" and _line_key(m) in named_car_lines)
             and not (m.label == "car_nk" and not _said_given(m))]

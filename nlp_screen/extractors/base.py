@@ -126,21 +126,30 @@ _WRAP_MIN_LINE = 45
 _LIST_MARK = re.compile(r"(?:[a-z]|[ivx]{1,4})[.)][^\S\n]")
 
 
+# A word no sentence ends with, ending a long line: the next line goes on with its sentence whatever its case
+_OPEN_ENDING = re.compile(r"(?<![\w-])(?:no|not|of|with|and|or|the|a|an|for|to|in|on|at|by|from|without|than|as)$", re.I)
+# ... unless that line opens with a label ('PLAN: ...', 'Dx - ...')
+_LABEL_START = re.compile(r"[^\n:]{0,40}?(?::|\s-\s)")
 # A date opening a wrapped line, followed by ';', ',', ')' or a lowercase word: 'last dose\n10/16/2025; stopped for ...'
 # (not a dated list item or heading: '10/16/2025: CT chest ...', '10/16/2025 Echo ...')
 _WRAPPED_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}(?=[;,)]|[^\S\n]+[a-z])")
 
 
 def continues_previous_line(text: str, line_start: int) -> bool:
-    """'... accompanied by\n   fever and a one day cough': the line at `line_start` is the rest of a sentence."""
-    if not ("a" <= text[line_start] <= "z" or _WRAPPED_DATE.match(text, line_start)) or _LIST_MARK.match(text, line_start):
+    """'... accompanied by\n   fever and a one day cough': the line at `line_start` is the rest of a sentence; so is a
+    line after one that ends on a word no sentence ends with ('No prior MI, no stents, no\nCABG.')."""
+    if _LIST_MARK.match(text, line_start):
         return False
     prev_end = text.rfind("\n", 0, line_start)
     if prev_end <= 0:
         return False
     prev_start = text.rfind("\n", 0, prev_end) + 1
     previous = text[prev_start:prev_end].strip()
-    return len(previous) >= _WRAP_MIN_LINE and previous[-1] not in ".?!:;"
+    if len(previous) < _WRAP_MIN_LINE or previous[-1] in ".?!:;":
+        return False
+    if "a" <= text[line_start] <= "z" or _WRAPPED_DATE.match(text, line_start):
+        return True
+    return _OPEN_ENDING.search(previous) is not None and not _LABEL_START.match(text, line_start)
 
 
 def clause_after(text: str, pos: int, limit: int = 120) -> str:
@@ -168,5 +177,13 @@ def clause_before(text: str, pos: int, limit: int = 120) -> str:
     newline = window.rfind("\n")
     while newline >= 0 and wrapped_break(text, lo + newline + 1):  # hard-wrapped prose: one clause
         newline = window.rfind("\n", 0, newline)
-    cut = max(window.rfind(";"), newline, window.rfind(". "))
+    cut = max(window.rfind(";"), newline, _last_full_stop(window))
     return window[cut + 1:] if cut >= 0 else window
+
+
+def _last_full_stop(window: str) -> int:
+    """Offset of the last '. ' that ends a sentence: not a genus's initial ('for the S. mitis bacteremia')."""
+    stop = window.rfind(". ")
+    while stop > 0 and window[stop - 1].isupper() and (stop == 1 or not window[stop - 2].isalpha()):
+        stop = window.rfind(". ", 0, stop)
+    return stop

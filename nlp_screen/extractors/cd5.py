@@ -39,6 +39,8 @@ def _regexes(v: dict) -> dict[str, re.Pattern]:
     words = v["expression_words"]
     return {
         "non_tumor": words_regex(v["non_tumor_subjects"]),
+        "non_tumor_after": words_regex(v["non_tumor_after"]["words"]),
+        "b_cell_clone": re.compile(v["b_cell_clone"]["pattern"], re.I),
         "not_result": words_regex(v["not_a_result"]),
         **{f"expr_{k}": words_regex(ws) for k, ws in words.items() if k != "positive"},
         "expr_positive": words_regex([w for w in words["positive"] if w != "+"]),
@@ -69,9 +71,12 @@ def read_cd5_result(text: str, start: int, end: int, rx: dict[str, re.Pattern]) 
     """Read the CD5 result whose marker is text[start:end]; None when the mention is not a tumour result."""
     own, own_end = _own_window(text, end)
     before = clause_before(text, start)
+    after = clause_after(text, end, 120)
     if (rx["not_result"].search(own[:60]) or rx["non_tumor"].search(before + " " + _list_heading(text, start))
             or _NON_TUMOR_START.match(own)
-            or _OF_ALL_T_CELLS.search(own + _rest_of_item(text, own_end))):
+            or _OF_ALL_T_CELLS.search(own + _rest_of_item(text, own_end))
+            or rx["non_tumor_after"].search(after)
+            or rx["b_cell_clone"].search(before[-80:] + " " + after[:80])):
         return None
     span_start, span_end = start, end
     expression = _sign_expression(own) or _word_expression(own, rx)

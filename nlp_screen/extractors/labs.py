@@ -17,9 +17,12 @@ _FLAG = r"(?:HH|LL|H|L|\*)"
 _VALUE = re.compile(
     r"\s*(?:\([^)]{0,20}\)\s*)?(?:,\s*(?:serum|plasma|total)\s*)?(?:\s*(?:level|of|:|=|\||\.{2,}|was|is|now|today))*\s*(?:of\s+)?(\d+(?:\.\d+)?)(?!\.?\d|/|[ \t]*[-–][ \t]*\d)\s*"
     + _UNIT + "?", re.I)
-_CHAIN = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:(?:on|in)\s+[\d/.-]{4,10}\s*)?(?:->|→|then|to)\s*(\d+(?:\.\d+)?)(?![\d/])\s*" + _UNIT + "?", re.I)
+# the next value of a trend, after what dates or explains the one before: 'Cr 3.1 mg/dL on 06/07/2024 (tumour lysis)
+# -> 0.8 mg/dL now', 'total bilirubin 3.8 mg/dL at diagnosis (05/2022) -> 0.6 mg/dL now'
+_CHAIN = re.compile(r"(?:\s*(?:\([^)]{0,30}\)|(?:on|in)\s+[\d/.-]{4,10}|at\s+(?:diagnosis|presentation|baseline|admission|discharge|relapse)))*"
+                    r"\s*(?:->|→|then|to)\s*(\d+(?:\.\d+)?)(?![\d/])\s*" + _UNIT + "?", re.I)
 _RANGE = re.compile(
-    r"\s*(?:\((?:H|L|HH|LL)\)\s*|\*\s*)?(?:H\s*)?[\(\[]\s*(?:H\s*,\s*)?(?:ref(?:erence)?\.?\s*(?:range)?\s*:?\s*|nl\s*|normal\s*:?\s*|ULN\s*:?\s*|<\s*=?\s*|≤\s*)?"
+    r"\s*(?:(?:now|today|currently)\s*)?(?:\((?:H|L|HH|LL)\)\s*|\*\s*)?(?:H\s*)?[\(\[]\s*(?:H\s*,\s*)?(?:ref(?:erence)?\.?\s*(?:range)?\s*:?\s*|nl\s*|normal\s*:?\s*|ULN\s*:?\s*|<\s*=?\s*|≤\s*)?"
     r"(?:(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*)?(\d+(?:\.\d+)?)\s*(?:" + _UNITS + r")?\s*[\)\]]", re.I)
 
 

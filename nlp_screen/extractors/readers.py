@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .base import Vocabulary, clause_after, clause_before, compiled, words_regex
+from .base import Vocabulary, clause_after, clause_before, compiled, words_regex, wrapped_break
 
 # the method in brackets may stand between the test and its number: 'HBV DNA (PCR)    4,250 IU/mL'; the number may be
 # written in scientific notation or as a log ('2.1 x 10^4 IU/mL', '2.1E4 IU/mL', '4.3 log IU/mL')
@@ -71,6 +71,8 @@ def read_course(text: str, start: int, end: int, vocab: Vocabulary) -> Optional[
     line after ('Rheumatoid arthritis | dx 2015; in remission') -- the nearest cue wins."""
     rx = compiled(vocab, "course", lambda: {k: words_regex(vocab["course"][k]) for k in ("resolved", "controlled", "active")})
     line_end = text.find("\n", end)
+    while line_end != -1 and line_end < end + 120 and wrapped_break(text, line_end + 1):
+        line_end = text.find("\n", line_end + 1)  # hard-wrapped prose: 'pneumonia of March has\nresolved'
     before, after = clause_before(text, start, 60), text[end:min(end + 120, len(text) if line_end == -1 else line_end)]
     reason = _REASON_CLAUSE.search(after)  # '..., which I respect given her previous sepsis' is not its course
     if reason:
