@@ -387,6 +387,14 @@ def _described_before(f: PatientFacts, m: Mention, window: int) -> bool:
         and dt.date.fromisoformat(companion) < f.as_of
 
 
+def _restates(m: Mention, dated: list[tuple[str, str]]) -> bool:
+    """Whether undated `m` names a malignancy dated elsewhere (one name holding the other: 'Hodgkin lymphoma' /
+    'classic Hodgkin lymphoma 2014-2019'), and is written as history or in the note that dates it."""
+    name = _malignancy_name(m)
+    return any((name in other or other in name) and (m.historical or note == m.evidence.note_id)
+               for other, note in dated)
+
+
 def _malignancy_name(m: Mention) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", (m.name or m.evidence.text).lower()))
 
@@ -402,7 +410,7 @@ def exc_prior_malignancy(f: PatientFacts, p: Protocol) -> object:
         return unknown(cid, EXC, "The primary diagnosis is not established, so no other malignancy can be judged.")
     others = [m for m in f.diagnoses() if m.label == "OTHER"]
     excepted_organs = {EXCEPTION_ORGANS[m.attrs["exception"]] for m in others if m.attrs.get("exception") in EXCEPTION_ORGANS}
-    dated_names = {_malignancy_name(m) for m in others if m.date is not None}
+    dated = [(_malignancy_name(m), m.evidence.note_id) for m in others if m.date is not None]
     inside, passed_ms, undated = [], [], []
     for m in others:
         if m.attrs.get("exception"):
@@ -411,7 +419,7 @@ def exc_prior_malignancy(f: PatientFacts, p: Protocol) -> object:
         if m.date is None and any(organ in m.evidence.text.lower() for organ in excepted_organs):
             passed_ms.append(m)  # 'Prostate cancer on surveillance' again, undated: the localized one named elsewhere
             continue
-        if m.date is None and m.historical and _malignancy_name(m) in dated_names:
+        if m.date is None and _restates(m, dated):
             continue  # 'history of B-ALL' restates the B-ALL dated elsewhere ('Precursor B-ALL at age 16 (2014)')
         d = m.date
         if d is not None and _within(f, d, window):
