@@ -120,6 +120,18 @@ def _last_doses_of_no_other_therapy(f: PatientFacts) -> list[Mention]:
                         and 0 <= t.evidence.start - d.evidence.end <= _LAST_DOSE_NAMES_REACH for t in therapies)]
 
 
+def _straddling_the_window(f: PatientFacts, dated: list, last_doses: list[Mention], window: int) -> list[Mention]:
+    """Therapies dated only to a month or a year that reaches into the window: 'nelarabine 03/2025' on 03/20/2025 (the
+    month's first day is outside it, its last days inside) -- unless the same drug, a drug on the same line ('GDP x3
+    (02/2025-04/2025) ... last gemcitabine 04/10/2025') or a 'last dose' naming no other is dated to the day within
+    that period ('Bendamustine C1-C3 09-11/2025, last dose 11/14/2025')."""
+    exact = [(m.name, _text_line(m), m.date) for m, _ in dated if m.date is not None and not m.attrs.get("date_precision")]
+    exact += [(None, None, d.date) for d in last_doses if not d.attrs.get("date_precision")]
+    return [m for m, d in dated if m.date == d and _within(f, min(last_day(m), f.as_of), window)
+            and not any((name in (m.name, None) or line == _text_line(m)) and m.date <= day <= last_day(m)
+                        for name, line, day in exact)]
+
+
 def exc_recent_anticancer_therapy(f: PatientFacts, p: Protocol) -> object:
     window = p.v("anticancer_therapy_window_days")
     ms = [m for m in given_therapies(f) if m.label in RECENT_THERAPY]
@@ -135,15 +147,7 @@ def exc_recent_anticancer_therapy(f: PatientFacts, p: Protocol) -> object:
         m, d = max(recent, key=lambda md: (md[1], f.recency_key(md[0])))
         return failed("exc_recent_anticancer_therapy", EXC,
                       f"{m.name or m.label} on {d.isoformat()}, {(f.as_of - d).days} days before {f.as_of.isoformat()} (within {window} days).", m)
-    # 'nelarabine 03/2025' on 03/20/2025: the month's first day is outside the window, its last days inside it --
-    # unless the same drug, a drug on the same line ('GDP x3 (02/2025-04/2025) ... last gemcitabine 04/10/2025') or a
-    # 'last dose' naming no other is dated to the day within that month ('Bendamustine C1-C3 09-11/2025, last dose
-    # 11/14/2025')
-    exact = [(m.name, _text_line(m), m.date) for m, _ in dated if m.date is not None and not m.attrs.get("date_precision")]
-    exact += [(None, None, d.date) for d in last_doses if not d.attrs.get("date_precision")]
-    straddling = [m for m, d in dated if m.date == d and _within(f, min(last_day(m), f.as_of), window)
-                  and not any((name in (m.name, None) or line == _text_line(m)) and m.date <= day <= last_day(m)
-                              for name, line, day in exact)]
+    straddling = _straddling_the_window(f, dated, last_doses, window)
     if straddling:
         m = f.latest(straddling)
         return unknown("exc_recent_anticancer_therapy", EXC, f"{m.name or m.label} is dated only to "
