@@ -295,6 +295,10 @@ def _is_topic_heading(span: Span, text: str) -> bool:
                                  "seizures", "stroke", "autoimmune", "autoimmune disease", "psychiatric"):
         return False
     line_start = text.rfind("\n", 0, span.start_char) + 1
+    if _TABLE_CELL.fullmatch(text, line_start, span.start_char) and _CELL_END.match(text, span.end_char):
+        return True  # a table's column header: '| Date | Infection | Treatment / end date |'
+    if _LIST_PREFIX.fullmatch(text, line_start, span.start_char) and _HISTORY_TITLE.match(text, span.end_char):
+        return True  # 'INFECTION HISTORY (all dates verified in our records)': the title of a list of past ones
     after = text[span.end_char:span.end_char + 1]
     if after == ":" and _SHORT_ANSWER.match(text, span.end_char + 1):
         return False  # 'Seizures: none': the finding and its answer, not a heading
@@ -302,6 +306,9 @@ def _is_topic_heading(span: Span, text: str) -> bool:
             or text.endswith(". ", 0, span.start_char)) and after in (".", ":")
 
 
+_HISTORY_TITLE = re.compile(r"[^\S\n]+(?:history|hx|summary|log)\b", re.I)
+_TABLE_CELL = re.compile(r"(?:[^\n|]*\|)+[^\S\n]*")
+_CELL_END = re.compile(r"[^\S\n]*\|")
 _SHORT_ANSWER = re.compile(r"[^\S\n]*(?:none|no|nil|denies|denied|negative|neg|absent|yes|n/?a)\b[^\S\n]*[.;,]?[^\S\n]*(?:\n|$)", re.I)
 
 

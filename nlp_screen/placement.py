@@ -93,6 +93,10 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
         if mine:
             # a therapy takes its latest written date; an approximate '(just over two weeks ago)' beside an
             # exact '03/31/2025' restates it and yields
+            if is_therapy and any(gd[1].start >= e for gd in mine):
+                # a label's date ('Pharmacy reconciliation 12/12/2025: last anticancer drug hydroxyurea 11/04/2025')
+                # is not the therapy's when one is written after it
+                mine = [gd for gd in mine if not _labels_after(text, gd[1], s)]
             pick = (max(mine, key=lambda gd: (gd[1].attrs["precision"] != "relative", gd[1].attrs["iso"])) if is_therapy
                     else min(mine, key=lambda gd: gd[0]))
             out.append(pick[1])
@@ -127,6 +131,11 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
                     and line_of(d.start) == line_of(title[0]) and _labels_title(text, title, d)] if title else []
         out.append(in_title[0] if in_title else None)
     return out
+
+
+def _labels_after(text: str, date: Found, start: int) -> bool:
+    """Whether `date` stands before the mention starting at `start` as a label's date: followed by a colon."""
+    return date.end <= start and _COLON_AFTER.match(text, date.end, date.end + 4) is not None
 
 
 def _dates_right_after(text: str, end: int, line_dates, mentions: list, line_mentions) -> list[Found]:

@@ -168,6 +168,7 @@ CASES = [
     case("inc_apheresis_feasible", "pass", "poor veins with an apheresis catheter planned", TALL,
          cond("APHERESIS_CONTRAINDICATION", "poor peripheral venous access", workaround=True)),
     case("exc_live_vaccine", "pass", "'no vaccines since transplant'", TALL, cond("ANY_VACCINE", "vaccines", negated=True)),
+    case("exc_pregnancy", "pass", "a man's notes: 'his partner Maya is 22 weeks pregnant'", TALL, sex("male"), cond("PREGNANCY", "pregnant")),
     case("exc_live_vaccine", "unknown", "'vaccines up to date' says nothing about live ones", TALL, cond("ANY_VACCINE", "vaccines")),
     case("inc_ecog", "unknown", "no performance status", TALL),
 

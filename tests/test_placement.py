@@ -30,6 +30,7 @@ CASES = [
     ("Re: Miss [redacted], DOB [redacted] 2000 (24 years old)", "age", "24", None),
     ("08/20/2025   Indication: cumulative anthracycline (CHOEP x3), pre-trial evaluation.", "therapy", "CHOEP", None),
     ("TTE 08/20/2025   Indication: pre-trial evaluation. LVEF 60%.", "lvef", "LVEF 60%", dt.date(2025, 8, 20)),
+    ("1. Pharmacy reconciliation 12/12/2024: last anticancer drug hydroxyurea 11/04/2024.", "therapy", "hydroxyurea", dt.date(2024, 11, 4)),
     ("- Melanoma in situ R shoulder, excised 2014, no recurrence; annual skin checks.", "diagnosis", "Melanoma", dt.date(2014, 1, 1)),
     ("- Melanoma in situ R shoulder, excised 2014, no recurrence; annual skin checks.", "disease_status", "recurrence", None),
     ("ECHO 04/28/2025:   LVEF 62%.   ASSESSMENT:   Not a candidate now; ECOG 1.", "ecog", "ECOG 1", None),

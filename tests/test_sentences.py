@@ -113,6 +113,8 @@ WRAPPED_CASES = [
     ("Medications reviewed with the patient and daughter today:\naspirin 81 mg daily",
      ["Medications reviewed with the patient and daughter today:", "aspirin 81 mg daily"]),
     ("Meds\naspirin 81 mg\nmetoprolol 25 mg", ["Meds", "aspirin 81 mg", "metoprolol 25 mg"]),
+    ("2. No h/o MI or coronary disease, no\nCABG, no ventricular arrhythmia.", ["2. No h/o MI or coronary disease, no\nCABG, no ventricular arrhythmia."]),
+    ("Smoker: no\nAlcohol: yes", ["Smoker: no", "Alcohol: yes"]),
     ("Oral azacitidine 300 mg days 1-14, 2 cycles 09/2025-10/2025; last dose\n10/16/2025; stopped for progression.",
      ["Oral azacitidine 300 mg days 1-14, 2 cycles 09/2025-10/2025; last dose\n10/16/2025; stopped for progression."]),
     ("Imaging reviewed at the multidisciplinary lymphoma conference today\n10/16/2025: CT chest with new adenopathy.",

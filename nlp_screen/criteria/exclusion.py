@@ -462,6 +462,10 @@ def exc_live_vaccine(f: PatientFacts, p: Protocol) -> object:
 
 def exc_pregnancy(f: PatientFacts, p: Protocol) -> object:
     cid = "exc_pregnancy"
+    sex = f.latest(f.of("sex", where=is_affirmed))
+    if sex is not None and sex.label == "male":
+        # a pregnancy in a man's notes is someone else's ('his partner Maya is 22 weeks pregnant')
+        return passed(cid, EXC, "Male patient.", sex)
     states = f.of("condition", "PREGNANCY", "BREASTFEEDING")
     pregnant = [m for m in states if not m.attrs.get("test") and is_affirmed(m) and not m.historical]
     tests = [m for m in states if m.attrs.get("test") and is_own(m) and test_result(m)]
@@ -473,9 +477,6 @@ def exc_pregnancy(f: PatientFacts, p: Protocol) -> object:
         return failed(cid, EXC, f"Pregnancy, breastfeeding or planned pregnancy documented ({quote(m)}).", m)
     if latest_test is not None:
         return passed(cid, EXC, f"Negative pregnancy test{when_text(latest_test)} ({quote(latest_test)}).", latest_test)
-    sex = f.latest(f.of("sex", where=is_affirmed))
-    if sex is not None and sex.label == "male":
-        return passed(cid, EXC, "Male patient.", sex)
     return unknown(cid, EXC, "No pregnancy test is documented.", sex)
 
 

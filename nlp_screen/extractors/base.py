@@ -123,11 +123,13 @@ _CLAUSE_END = re.compile(r"[;\n]|(?<![.\d])\.(?=\s)|(?<![.\d])\.$")
 # Hard-wrapped prose (dictation and EHR exports break lines at ~70 characters): a line that opens with a
 # lower-case word continues the line before it when that one is long and ends without a stop or a colon.
 _WRAP_MIN_LINE = 45
+# A shorter line still runs on when it ends on a negation (and is no 'Label: answer' field)
+_OPEN_WRAP_MIN_LINE = 20
 _LIST_MARK = re.compile(r"(?:[a-z]|[ivx]{1,4})[.)][^\S\n]")
 
 
-# A word no sentence ends with, ending a long line: the next line goes on with its sentence whatever its case
-_OPEN_ENDING = re.compile(r"(?<![\w-])(?:no|not|of|with|and|or|the|a|an|for|to|in|on|at|by|from|without|than|as)$", re.I)
+# A negation ending a line: the next line goes on with its sentence whatever its case ('no\nCABG')
+_OPEN_ENDING = re.compile(r"(?<![\w-])(?:no|not|nor)$", re.I)
 # ... unless that line opens with a label ('PLAN: ...', 'Dx - ...')
 _LABEL_START = re.compile(r"[^\n:]{0,40}?(?::|\s-\s)")
 # A date opening a wrapped line, followed by ';', ',', ')' or a lowercase word: 'last dose\n10/16/2025; stopped for ...'
@@ -145,11 +147,14 @@ def continues_previous_line(text: str, line_start: int) -> bool:
         return False
     prev_start = text.rfind("\n", 0, prev_end) + 1
     previous = text[prev_start:prev_end].strip()
-    if len(previous) < _WRAP_MIN_LINE or previous[-1] in ".?!:;":
+    if not previous or previous[-1] in ".?!:;":
         return False
-    if "a" <= text[line_start] <= "z" or _WRAPPED_DATE.match(text, line_start):
-        return True
-    return _OPEN_ENDING.search(previous) is not None and not _LABEL_START.match(text, line_start)
+    if _OPEN_ENDING.search(previous) and ":" not in previous and len(previous) >= _OPEN_WRAP_MIN_LINE:
+        # 'No h/o MI or coronary disease, no\nCABG, no ventricular arrhythmia' (not 'Smoker: no\nAlcohol: yes')
+        return not _LABEL_START.match(text, line_start)
+    if len(previous) < _WRAP_MIN_LINE:
+        return False
+    return "a" <= text[line_start] <= "z" or _WRAPPED_DATE.match(text, line_start) is not None
 
 
 def clause_after(text: str, pos: int, limit: int = 120) -> str:

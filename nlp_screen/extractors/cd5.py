@@ -41,6 +41,7 @@ def _regexes(v: dict) -> dict[str, re.Pattern]:
         "non_tumor": words_regex(v["non_tumor_subjects"]),
         "non_tumor_after": words_regex(v["non_tumor_after"]["words"]),
         "b_cell_clone": re.compile(v["b_cell_clone"]["pattern"], re.I),
+        "other_patient": words_regex(v["other_patient"]["words"]),
         "not_result": words_regex(v["not_a_result"]),
         **{f"expr_{k}": words_regex(ws) for k, ws in words.items() if k != "positive"},
         "expr_positive": words_regex([w for w in words["positive"] if w != "+"]),
@@ -76,7 +77,8 @@ def read_cd5_result(text: str, start: int, end: int, rx: dict[str, re.Pattern]) 
             or _NON_TUMOR_START.match(own)
             or _OF_ALL_T_CELLS.search(own + _rest_of_item(text, own_end))
             or rx["non_tumor_after"].search(after)
-            or rx["b_cell_clone"].search(before[-80:] + " " + after[:80])):
+            or rx["b_cell_clone"].search(before[-80:] + " " + after[:80])
+            or rx["other_patient"].search(_paragraph(text, start))):
         return None
     span_start, span_end = start, end
     expression = _sign_expression(own) or _word_expression(own, rx)
@@ -240,3 +242,10 @@ def _method_before(prefix: str, rx: dict[str, re.Pattern]) -> Optional[str]:
     if last_ihc == last_flow == -1:
         return None
     return "ihc" if last_ihc > last_flow else "flow"
+
+
+def _paragraph(text: str, pos: int) -> str:
+    """The paragraph (between blank lines) holding `pos`."""
+    start = text.rfind("\n\n", 0, pos)
+    end = text.find("\n\n", pos)
+    return text[start + 1 if start >= 0 else 0:end if end >= 0 else len(text)]
