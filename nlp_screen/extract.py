@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from .components import doc_text
 from .components.context import context_cues
 from .extractors import Found, load_vocabulary
-from .extractors.base import compiled, words_regex
+from .extractors.base import clause_before, compiled, words_regex
 from .extractors.readers import (
     read_course,
     read_nyha_class,
@@ -236,8 +236,12 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
         fields["attrs"]["date_until"] = date_found.attrs["until"]
     elif date_found is not None and date_found.attrs["precision"] in ("month", "year"):
         fields["attrs"]["date_precision"] = date_found.attrs["precision"]  # 'in remission during 2024'
-    if kind == "therapy" and _administration_note(note.note_type, vocabulary):
-        fields["attrs"]["current"] = True  # an infusion record: the dose was given that day
+    if (kind == "therapy" and _administration_note(note.note_type, vocabulary) and not fields["attrs"].get("not_given")
+            and not _EARLIER_DOSES.search(clause_before(text, span.start_char, 40))
+            and _line_says_given(text, span.start_char, span.end_char)):
+        # an infusion record: the dose its line says was given that day (not its 'Regimen: ... scheduled' header,
+        # not 'Prior X administrations')
+        fields["attrs"]["current"] = True
     if kind == "condition" and _is_topic_heading(span, text):
         return None  # 'Infection. Recurrent skin colonisation managed ...': a letter's paragraph title
     if kind == "cd5" and fields["attrs"].get("method") is None:
@@ -316,6 +320,24 @@ _SHORT_ANSWER = re.compile(r"[^\S\n]*(?:none|no|nil|denies|denied|negative|neg|a
 _LIST_PREFIX = re.compile(r"[^\S\n]*(?:[-*\u2022][^\S\n]*|\d{1,2}[.)][^\S\n]*)?")
 
 
+_GIVEN_ON_LINE = re.compile(r"\b(?:given|administered|infused|infusion\s+(?:started|completed)|completed|started|pushed)\b", re.I)
+
+
+def _line_says_given(text: str, start: int, end: int) -> bool:
+    """Whether an administration record gives the dose of the drug at text[start:end]: its line says so ('| Given |
+    09:12 |'), or, on a line that is no table row, no line of the record holds that drug back ('| romidepsin (C3D1) |
+    ... | Not given - held |' makes its 'Regimen: romidepsin ... scheduled' header no dose)."""
+    line_start, line_end = text.rfind("\n", 0, start) + 1, text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    if _GIVEN_ON_LINE.search(text, end, line_end):
+        return True
+    if "|" in text[line_start:line_end]:
+        return False
+    drug = re.escape(text[start:end])
+    return re.search(rf"(?im)^[^\n]*\b{drug}\b[^\n]*\b(?:not\s+given|held|withheld|never\s+started)\b", text) is None
+
+
+_EARLIER_DOSES = re.compile(r"\b(?:prior|previous|earlier|past)\b", re.I)
 _REFUSAL = re.compile(r"\b(?:refus|declin)", re.I)
 # How far after a venous-access problem its workaround may be written: the rest of its paragraph, within this reach.
 _WORKAROUND_REACH = 250

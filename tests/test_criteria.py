@@ -168,6 +168,8 @@ CASES = [
     case("inc_apheresis_feasible", "pass", "poor veins with an apheresis catheter planned", TALL,
          cond("APHERESIS_CONTRAINDICATION", "poor peripheral venous access", workaround=True)),
     case("exc_live_vaccine", "pass", "'no vaccines since transplant'", TALL, cond("ANY_VACCINE", "vaccines", negated=True)),
+    case("exc_viral_infection", "fail", "'HIV infection since 2011', then 'HIV-1 RNA < 20 copies/mL' on ART", TALL,
+         cond("HIV", "HIV infection", note_date=ago(30)), cond("HIV", "HIV-1", test=True, result="negative", negated=True)),
     case("exc_pregnancy", "pass", "a man's notes: 'his partner Maya is 22 weeks pregnant'", TALL, sex("male"), cond("PREGNANCY", "pregnant")),
     case("exc_live_vaccine", "unknown", "'vaccines up to date' says nothing about live ones", TALL, cond("ANY_VACCINE", "vaccines")),
     case("inc_ecog", "unknown", "no performance status", TALL),

@@ -245,6 +245,8 @@ def exc_viral_infection(f: PatientFacts, p: Protocol) -> object:
                      "positive" if is_affirmed(m) else "negative" if is_absent(m) else None)
             if state:
                 key = "TB_DISEASE" if m.label == "TB" and not m.attrs.get("test") else m.label
+                if part == "HIV" and latest.get(key) is not None and latest[key].attrs["state"] == "positive" and is_own(latest[key]):
+                    continue  # HIV infection does not go away: 'HIV-1 RNA < 20 copies/mL' on ART after 'HIV infection since 2011'
                 latest[key] = m.model_copy(update={"attrs": {**m.attrs, "state": state}})
         state_of = {label: m.attrs["state"] for label, m in latest.items()}
         decisive = _viral_part_status(part, state_of)

@@ -123,13 +123,14 @@ _CLAUSE_END = re.compile(r"[;\n]|(?<![.\d])\.(?=\s)|(?<![.\d])\.$")
 # Hard-wrapped prose (dictation and EHR exports break lines at ~70 characters): a line that opens with a
 # lower-case word continues the line before it when that one is long and ends without a stop or a colon.
 _WRAP_MIN_LINE = 45
-# A shorter line still runs on when it ends on a negation (and is no 'Label: answer' field)
+# A shorter line still runs on when it ends so (and is no 'Label: answer' field)
 _OPEN_WRAP_MIN_LINE = 20
 _LIST_MARK = re.compile(r"(?:[a-z]|[ivx]{1,4})[.)][^\S\n]")
 
 
-# A negation ending a line: the next line goes on with its sentence whatever its case ('no\nCABG')
-_OPEN_ENDING = re.compile(r"(?<![\w-])(?:no|not|nor)$", re.I)
+# A negation or a word no sentence ends with, ending a line: the next line goes on with its sentence whatever its
+# case ('no\nCABG', 'No prior\nCAR-T or gene-modified cell therapy')
+_OPEN_ENDING = re.compile(r"(?<![\w-])(?:no|not|nor|prior|of|with|and|or|the|a|an|to)$", re.I)
 # ... unless that line opens with a label ('PLAN: ...', 'Dx - ...')
 _LABEL_START = re.compile(r"[^\n:]{0,40}?(?::|\s-\s)")
 # A date opening a wrapped line, followed by ';', ',', ')' or a lowercase word: 'last dose\n10/16/2025; stopped for ...'

@@ -92,7 +92,8 @@ _DENIED = re.compile(r"\bno\s$|\bnot\s$", re.I)
 _REASON_CLAUSE = re.compile(r",\s*which\b|\s(?:given|because|due to|owing to|after (?:her|his|their))\b", re.I)
 
 
-_HELD = re.compile(r"\b(?:held|not given|deferred|cancelled|canceled|omitted|skipped|on hold|withheld|hold)\b", re.I)
+_HELD = re.compile(r"\b(?:held|not given|deferred|cancelled|canceled|omitted|skipped|on hold|withheld|hold|never started|"
+                   r"not administered|returned to pharmacy)\b", re.I)
 _CURRENT = re.compile(r"\b(?:currently\s+(?:on|receiving)|on\s+(?:\w+\s+){0,2}since|receiving|continues\s+on|ongoing|"
                       r"given\s+today|administered|started\s+today|infused|completed\s+\d{1,2}:\d{2})\b", re.I)
 # 'while receiving GDP' / 'when on ...' dates the therapy by its main clause ('ECOG 2 in 09/2024 while receiving GDP')
