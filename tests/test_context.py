@@ -206,6 +206,7 @@ CASES = [
     ("Clinical history: PTCL-NOS. Target antigen workup (alemtuzumab / mogamulizumab / CAR-NK trial).", "mogamulizumab", {HYP}, "THERAPY"),
     ("1. CNS leukemia - Ommaya placement 05/10/2024; start IT triple therapy (MTX/cytarabine/hydrocortisone) after placement.", "cytarabine", {HYP}, "THERAPY"),
     ("2. Start nelarabine next week.", "nelarabine", {HYP}, "THERAPY"),
+    ("Standard approach: salvage (BV-ICE) then auto-HSCT consolidation.", "auto-HSCT", {HYP}, "THERAPY"),
     ("Reviewed consent form v3.0 section by section: leukapheresis, manufacture of the genetically modified CAR-NK product, lymphodepletion, infusion.", "CAR-NK", {HYP}, "THERAPY"),
     ("Explained that it is for relapsed or refractory disease; she is in first remission.", "relapsed or refractory", {HYP}, "DISEASE_STATUS"),
     ("Explained that it is for relapsed or refractory disease; she is in first remission.", "first remission", set(), "DISEASE_STATUS"),
