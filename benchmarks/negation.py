@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from nlp_screen.components.concept_context import add_concept_context  # noqa: E402
 from nlp_screen.components.context import SPAN_GROUP, add_context  # noqa: E402
 from nlp_screen.extract import SectionIndex, load_section_context, section_flags  # noqa: E402
 from nlp_screen.pipeline import add_sectionizer, configure_tokenizer  # noqa: E402
@@ -137,6 +138,7 @@ def ours(rules_path: Path) -> Callable[[Language], None]:
         configure_tokenizer(nlp)
         add_sectionizer(nlp, PATTERNS)
         add_context(nlp, rules_path)
+        add_concept_context(nlp, rules_path.parent / "concept_context.json")
     return add
 
 

@@ -40,6 +40,7 @@ def build_nlp(patterns_dir: Optional[Path] = None) -> Language:
 
     from .components import values as _values  # noqa: F401  registers nlp_screen_values
     from .components.indexed_matcher import use_indexed_matcher
+    from .components.concept_context import add_concept_context
     from .components.context import add_context
 
     nlp = spacy.blank("en")
@@ -53,6 +54,7 @@ def build_nlp(patterns_dir: Optional[Path] = None) -> Language:
         matcher.add(TargetRule.from_json(str(rule_file)))
     nlp.add_pipe("nlp_screen_values", config={"vocabulary_path": str(patterns / "values.json")})
     add_context(nlp, patterns / "context_rules.json")
+    add_concept_context(nlp, patterns / "concept_context.json")
     return nlp
 
 

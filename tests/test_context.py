@@ -14,6 +14,7 @@ import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher
 
+from nlp_screen.components.concept_context import add_concept_context, load_concept_rules
 from nlp_screen.components.context import (
     FLAG_OF_CATEGORY,
     SPAN_GROUP,
@@ -23,6 +24,7 @@ from nlp_screen.components.context import (
 from nlp_screen.pipeline import add_sentences
 
 RULES_PATH = Path(__file__).resolve().parents[1] / "patterns" / "context_rules.json"
+CONCEPT_RULES_PATH = RULES_PATH.parent / "concept_context.json"
 FLAGS = ("negated", "historical", "hypothetical", "family", "uncertain")
 
 NEG, HIST, HYP, FAM, UNC = "negated", "historical", "hypothetical", "family", "uncertain"
@@ -123,6 +125,9 @@ CASES = [
     ("No anticancer therapy since relapse.", "relapse", set()),
     ("Relapsed T-ALL, no longer in remission.", "remission", {HIST}),
     ("Relapsed T-ALL, no longer in remission.", "T-ALL", set()),
+    ("Lives alone but could no longer take care of himself at home.", "take care of himself", {NEG}),
+    ("She can no longer climb stairs without stopping.", "climb stairs", {NEG}),
+    ("She is no longer breastfeeding.", "breastfeeding", {HIST}),
     ("Completed hyper-CVAD x8 with IT prophylaxis.", "IT", {HIST}),
     ("Continues TMP-SMX for PJP prophylaxis.", "PJP", {NEG}),
     ("IT MTX prophylaxis x4 with each hyper-CVAD cycle.", "IT MTX", set(), "THERAPY"),
@@ -275,7 +280,23 @@ CASES = [
     ("Matched sibling donor allo-HSCT 01/19/2023.", "allo-HSCT", set()),
     ("Sister HLA-typing sent; URD search started.", "URD search", set()),
     ("Pt and wife wish to continue disease-directed therapy.", "disease-directed therapy", set()),
-    ("Lives with wife; no tobacco.", "tobacco", {NEG}),
+    ("Lives with wife; no tobacco.", "tobacco", {NEG, HIST}),
+    # --- what a concept says about itself (patterns/concept_context.json): a habit is social history
+    ("Denies alcohol or drugs.", "drugs", {NEG, HIST}),
+    ("Denied any drug use.", "drug use", {NEG, HIST}),
+    ("She denies IV drug use.", "IV drug use", {NEG, HIST}),
+    ("Given his risk factors including tobacco use, an EKG was done.", "tobacco use", {HIST}),
+    ("Alcohol: two glasses of wine per day.", "Alcohol", {HIST}),
+    ("Current smoker, 1 ppd.", "smoker", {HIST}),
+    ("Drinks alcohol on weekends.", "Drinks alcohol", {HIST}),
+    ("Admitted with cocaine abuse and chest pain.", "cocaine abuse", {HIST}),
+    ("Ex-smoker (quit 2010), no EtOH.", "EtOH", {NEG, HIST}),
+    ("Witnessed alcohol withdrawal seizure on day 2.", "alcohol withdrawal seizure", set()),
+    ("Drug rash over the trunk after TMP-SMX.", "Drug rash", set()),
+    ("Urine toxicology positive for cocaine.", "cocaine", set()),
+    ("Psychiatric history: none.", "Psychiatric history", {NEG, HIST}),
+    ("Psychiatric history reviewed.", "Psychiatric history", {HIST}),
+    ("Surgical hx reviewed.", "Surgical hx", {HIST}),
     ("Lives with wife and 3-year-old son.", "3", {FAM}, "AGE"),
 ]
 
@@ -285,6 +306,7 @@ def nlp() -> Language:
     nlp = spacy.blank("en")
     add_sentences(nlp, RULES_PATH.parent)
     add_context(nlp, RULES_PATH)
+    add_concept_context(nlp, CONCEPT_RULES_PATH)
     return nlp
 
 
@@ -329,6 +351,9 @@ def test_every_flag_is_expected_by_some_case():
         ("r/o lymphoma", "lymphoma", {"uncertain": "r/o"}),
         ("CD5 IHC pending.", "CD5", {"hypothetical": "pending"}),
         ("CD5 92% bright.", "CD5", {}),
+        ("Denies alcohol or drugs.", "drugs", {"negated": "Denies", "historical": "concept: substance use (social history)"}),
+        ("No history of drug use.", "drug use", {"negated": "No", "historical": "history"}),
+        ("Psychiatric history: none.", "Psychiatric history", {"negated": ": none", "historical": "concept: a named history"}),
     ],
 )
 def test_context_cues_name_the_words_that_set_each_flag(nlp, text, target, cues):
@@ -404,6 +429,25 @@ def test_terminating_types_reach_every_rule_of_their_category(nlp):
     expected = {k: set(v) for k, v in _rules_json()["terminating_types"].items()}
     for rule in context.rules:
         assert expected.get(rule.category, set()) <= rule.terminated_by, rule
+
+
+def test_every_concept_rule_compiles_and_names_a_flag():
+    rules = load_concept_rules(CONCEPT_RULES_PATH)
+    assert set(rules) <= set(FLAGS) and all(rules.values())
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ({"flag": "chronic", "cue": "x", "pattern": "x"}, "unknown flag 'chronic'"),
+        ({"flag": "historical", "cue": "x", "pattern": "(x"}, "bad pattern for cue 'x'"),
+    ],
+)
+def test_a_malformed_concept_rule_is_rejected(tmp_path, rule, message):
+    path = tmp_path / "concept_context.json"
+    path.write_text(json.dumps({"concept_rules": [rule]}), encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_concept_rules(path)
 
 
 def test_a_malformed_rule_is_rejected(tmp_path):

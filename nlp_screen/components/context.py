@@ -91,7 +91,8 @@ def add_context(nlp: Language, rules_path: Path, name: str = "medspacy_context",
 def context_cues(span: Span) -> dict[str, str]:
     """Map each flag ConText set on `span` to the cue text that set it, e.g. {"negated": "no evidence of"}.
 
-    When several cues set one flag, the nearest to the span wins: it is the one a reviewer reads first.
+    When several cues set one flag, the nearest to the span wins: it is the one a reviewer reads first. A flag
+    that only the span's own words set (components/concept_context.py) reads "concept: <cue>".
     """
     doc = span.doc
     best: dict[str, tuple[int, str]] = {}
@@ -103,4 +104,7 @@ def context_cues(span: Span) -> dict[str, str]:
         distance = start - span.end if start >= span.end else span.start - end
         if flag not in best or distance < best[flag][0]:
             best[flag] = (distance, doc[start:end].text)
-    return {flag: text for flag, (_, text) in best.items()}
+    cues = {flag: text for flag, (_, text) in best.items()}
+    for flag, cue in (getattr(span._, "concept_cues", None) or {}).items():
+        cues.setdefault(flag, f"concept: {cue}")  # components/concept_context.py: the span's own words
+    return cues
