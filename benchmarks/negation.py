@@ -214,7 +214,10 @@ def main(argv: Optional[list[str]] = None) -> int:
                         help="list our false positives and negatives for this flag")
     parser.add_argument("--splitter", choices=("auto", "sentencizer"), default="auto",
                         help="auto: nlp_screen_sentences; sentencizer: spaCy's, plus a newline rule")
+    parser.add_argument("--min", nargs="+", default=[], metavar="NAME=VALUE",
+                        help="floors for the last line's figures, e.g. historical_f1=0.80; exit 1 below any")
     args = parser.parse_args(argv)
+    floors = parse_floors(parser, args.min)
     for path in (args.data, args.rules):
         if not path.is_file():
             parser.error(f"no such file: {path}")
@@ -252,9 +255,29 @@ def main(argv: Optional[list[str]] = None) -> int:
             print(f"{kind} {row.line}\t{row.condition}\t{row.sentence}\t[{cues}]")
 
     s = results["nlp-screen"].scores
-    print(f"negation_f1={s['negated'].f1:.3f} historical_f1={s['historical'].f1:.3f} "
-          f"hypothetical_f1={s['hypothetical'].f1:.3f}")
+    figures = {"negation_f1": s["negated"].f1, "historical_f1": s["historical"].f1,
+               "hypothetical_f1": s["hypothetical"].f1}
+    print(" ".join(f"{name}={value:.3f}" for name, value in figures.items()))
+    below = [f"{name}={figures[name]:.3f} < {floor}" for name, floor in floors.items() if figures[name] < floor]
+    if below:
+        print("below the floor: " + ", ".join(below), file=sys.stderr)
+        return 1
     return 0
+
+
+def parse_floors(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, float]:
+    """["historical_f1=0.80", ...] -> {"historical_f1": 0.8}; an unknown name or a non-number is a usage error."""
+    names = ("negation_f1", "historical_f1", "hypothetical_f1")
+    floors = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        if name not in names:
+            parser.error(f"--min: unknown figure {name!r} (expected one of {', '.join(names)})")
+        try:
+            floors[name] = float(value)
+        except ValueError:
+            parser.error(f"--min: {item!r} is not NAME=NUMBER")
+    return floors
 
 
 if __name__ == "__main__":
