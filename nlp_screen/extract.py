@@ -372,6 +372,9 @@ def _read_after(kind: str, label: str, span: Span, text: str, attrs: dict, vocab
             attrs["first_course_only"] = True
     elif kind == "diagnosis" and not attrs.get("exception"):
         s, e = span.start_char, span.end_char
+        if compiled(vocabulary, "revised_to", lambda: re.compile(vocabulary["diagnosis_revision"]["before"], re.I)).search(
+                text, max(0, s - 80), s):
+            attrs["revised_to"] = True  # 'diagnosis REVISED to T-cell/histiocyte-rich large B-cell lymphoma'
         if "prostat" in span.text.lower() and words_near(text, s, e, vocabulary, "localized_prostate", 40, 100):
             attrs["exception"] = "prostate_localized"
         elif attrs.get("squamous") and (words_near(text, s, e, vocabulary, "skin_sites", 30, 80)

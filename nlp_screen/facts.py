@@ -110,13 +110,31 @@ class PatientFacts:
 
     def diagnoses(self) -> list[Mention]:
         """The patient's own affirmed diagnoses (past ones included); a generic 'T-cell lymphoma' only when no
-        specific T-cell category is named; generic words ('malignancy') never count as a diagnosis."""
-        ms = [m for m in self.of("diagnosis", where=is_affirmed) if not m.attrs.get("generic")]
+        specific T-cell category is named; generic words ('malignancy') never count as a diagnosis; none that a
+        later revision replaced (superseded_by_revision)."""
+        ms = superseded_by_revision([m for m in self.of("diagnosis", where=is_affirmed) if not m.attrs.get("generic")],
+                                    self.note_order)
         specific = {m.label for m in ms if m.label in T_CELL_CATEGORIES and m.label != "OTHER-TCL"}
         return [m for m in ms if not (m.label == "OTHER-TCL" and specific)]
 
     def t_cell_categories(self) -> set[str]:
         return {m.label for m in self.diagnoses() if m.label in T_CELL_CATEGORIES}
+
+
+def superseded_by_revision(ms: list[Mention], note_order: dict[str, int]) -> list[Mention]:
+    """Drop the diagnoses that the latest revision replaced: 'In-house review: diagnosis REVISED to T-cell/histiocyte-
+    rich large B-cell lymphoma' ends the PTCL-NOS that the outside report, the referral and the lines before it
+    named. A diagnosis of another category written before the revision (an earlier note, or earlier in its note) is
+    dropped; one written after it stands (a later note may name the disease again)."""
+    revisions = [m for m in ms if m.attrs.get("revised_to")]
+    if not revisions:
+        return ms
+
+    def position(m: Mention) -> tuple:
+        return (m.evidence.note_date or dt.date.min, note_order.get(m.evidence.note_id, 0), m.evidence.start)
+
+    revision = max(revisions, key=position)
+    return [m for m in ms if m.label == revision.label or position(m) >= position(revision)]
 
 
 def as_of_date(notes: Sequence[NoteFacts], given: Optional[dt.date], today: Optional[dt.date] = None) -> dt.date:

@@ -18,16 +18,20 @@ _DATE_REACH = 60
 _SEPARATES = re.compile(r"\b(?:previously|prior|formerly|compared|baseline)\b|\(\s*(?:was|were)\b|[.;](?:\s|$)"
                         r"|\b(?:indications?|reason\s+for\s+(?:study|exam|examination|referral|consult))\s*:", re.I)
 # For a therapy, also a test or procedure between it and the date: the date is the test's ('Response to
-# re-induction: bone marrow aspirate/biopsy done 09/22/2025').
+# re-induction: bone marrow aspirate/biopsy done 09/22/2025', 'refractory to azacitidine), CD5 expressed (IHC
+# 08/20/2025').
 _SEPARATES_THERAPY = re.compile(r"\b(?:marrow|biops(?:y|ies)|aspirates?|lumbar\s+puncture|LP|PET|CT|MRI|echo|TTE|scans?|"
-                                r"imaging|labs?|CBC|CSF|flow|MRD)\b", re.I)
+                                r"imaging|labs?|CBC|CSF|flow|MRD|IHC|immunohistochemistry|stains?|FISH|cytogenetics|"
+                                r"karyotype|pathology)\b", re.I)
 # A past participle or a moment of care right before a date gives it to what came before ('excised 2014', 'diagnosed
 # in 03/2019', 'ECOG 3 on admission 12/06/2025 and ECOG 2 at discharge 12/15/2025', 'the aspergillosis admission of
 # 03/2024 and ECOG 2 ...').
 _EVENT_VERB_BEFORE = re.compile(r"\b(?:excised|resected|removed|diagnosed|dx'?d|treated|biopsied|completed|(?:on|at)\s+"
                                 r"(?:admission|discharge|diagnosis|presentation|relapse)|(?<=\w\s)of)\s+(?:in\s+|on\s+)?$", re.I)
-# A mention opening the parenthesis right after a date annotates that date.
-_ANNOTATES = re.compile(r"[^\S\n]*\([^\S\n]*")
+# A mention opening the parenthesis right after a date, or after the stay that date names, annotates that date:
+# 'LVEF 45% on 04/18/2025 (sepsis)', 'ECOG 3 during 03/2025 admission (neutropenic fever)'.
+_ANNOTATES = re.compile(r"[^\S\n]*(?:(?:admission|hospitali[sz]ation|hospital\s+stay|stay|(?:ed|er|clinic)\s+visit|visit|"
+                        r"episode)[^\S\n]*)?\([^\S\n]*", re.I)
 # What joins a mention to its own date right after it.
 _ON_DATE = re.compile(r"[^\S\n]+(?:on|dated)[^\S\n]+", re.I)
 # A mention followed by these words is the note's own, whatever date stands near it.

@@ -48,6 +48,15 @@ CASES = [
     case("inc_diagnosis", "unknown", "family history of T-cell lymphoma is not the patient's", dx("PTCL-NOS", "father: peripheral T-cell lymphoma", family=True)),
     case("inc_diagnosis", "unknown", "differential diagnosis only", dx("AITL", "DDx AITL vs ALCL", uncertain=True)),
     case("inc_diagnosis", "unknown", "nothing", age(40)),
+    case("inc_diagnosis", "fail", "an outside PTCL-NOS revised in-house to a B-cell lymphoma",
+         dx("PTCL-NOS", "PERIPHERAL T-CELL LYMPHOMA, NOS", note_date="2024-01-15"),
+         dx("PTCL-NOS", "read at an outside hospital as PTCL-NOS", note_date="2025-03-19", note_id="N3"),
+         dx("OTHER", "diagnosis REVISED to T-cell/histiocyte-rich large B-cell lymphoma", note_date="2025-03-19", note_id="N3", revised_to=True),
+         dx("OTHER-TCL", "no T-cell lymphoma", note_date="2025-03-19", note_id="N3", negated=True)),
+    case("inc_diagnosis", "pass", "a DLBCL revised to PTCL-NOS",
+         dx("OTHER", "DLBCL", note_date="2024-01-15"), dx("PTCL-NOS", "revised to peripheral T-cell lymphoma, NOS", revised_to=True)),
+    case("inc_diagnosis", "pass", "a later note names the T-cell lymphoma again after an old revision",
+         dx("OTHER", "revised to DLBCL", note_date="2023-01-15", revised_to=True), dx("AITL", "biopsy: AITL", note_date="2025-03-01")),
 
     # ---- inc_disease_burden: T-ALL blasts >= 5% or MRD+; lymphoma nodal > 1.5 / extranodal > 1.0 cm; MF/SS >= IIB
     case("inc_disease_burden", "pass", "T-ALL marrow blasts 5%", TALL, blasts(5)),

@@ -52,6 +52,9 @@ HEADER_CASES = [
     ("CYTOGENETICS / FISH: pending (to be reported separately).", ["CYTOGENETICS / FISH:", "pending (to be reported separately)."]),
     ("HISTORY OF PRESENT ILLNESS:   Newly diagnosed T-cell lymphoma.", ["HISTORY OF PRESENT ILLNESS:", "Newly diagnosed T-cell lymphoma."]),
     ("Gen: well-appearing, NAD. No LAD.", ["Gen: well-appearing, NAD.", "No LAD."]),
+    ("HIV: N   HBsAg: N   HCV Ab: ***", ["HIV: N   HBsAg: N   HCV Ab: ***"]),
+    ("RPR: NR     Pregnant: N/A - male", ["RPR: NR     Pregnant: N/A - male"]),
+    ("HPI: Relapse   confirmed on marrow.", ["HPI:", "Relapse   confirmed on marrow."]),
     ("Clinical history: T-ALL s/p allo-HSCT 09/2023; r/o relapse", ["Clinical history: T-ALL s/p allo-HSCT 09/2023; r/o relapse"]),
     ("34M with T-ALL (BM 04/22/25: 38% blasts, CD5 92% bright)", ["34M with T-ALL (BM 04/22/25: 38% blasts, CD5 92% bright)"]),
     ("2. ID: No active infection; pneumonia resolved.", ["2. ID: No active infection; pneumonia resolved."]),
@@ -74,6 +77,7 @@ WITHIN_LINE_CASES = [
 ]
 
 NO_SPLIT_CASES = [
+    ("CHF NYHA III-IV / MI <6 mo / vent. arrhythmia / syncope   [ ]  [x]", ["CHF NYHA III-IV / MI <6 mo / vent. arrhythmia / syncope   [ ]  [x]"]),
     ("34 yo M s/p MUD allo-HSCT, h/o CHF, course c/b aGVHD", ["34 yo M s/p MUD allo-HSCT, h/o CHF, course c/b aGVHD"]),
     ("Mature lymphocytes approx. 14% of events.", ["Mature lymphocytes approx. 14% of events."]),
     ("Discussed with Dr. Smith and the PI.", ["Discussed with Dr. Smith and the PI."]),

@@ -35,6 +35,11 @@ FLAG_OF_CATEGORY: dict[str, str] = {
     "CONSIDERED_AFTER": "hypothetical",
     "STUDY_CRITERIA": "hypothetical",
     "REVISED": "negated",
+    "FIELD_NEGATED": "negated",
+    "BOX_NEGATED": "negated",
+    "FIELD_UNANSWERED": "hypothetical",
+    "BOX_UNANSWERED": "hypothetical",
+    "BOX_UNSELECTED": "hypothetical",
 }
 SPAN_ATTRS: dict[str, dict[str, bool]] = {
     category: {f"is_{flag}": True} for category, flag in FLAG_OF_CATEGORY.items()

@@ -37,8 +37,9 @@ _COMMA_LINE_BREAK = re.compile(r"[.?!:],(?=\S)")
 _CAPS_HEADER = re.compile(r"[A-Z][A-Z &/()'-]*[A-Z)][^\S\n]*:(?:[^\S\n]|,)+(?=\S)")
 
 # A header followed by one word is a field, not a heading over a sentence: "HIV: negative",
-# "ECOG PS: 1". Splitting it would cut a negation cue off its target.
-_SINGLE_VALUE = re.compile(r"\S+[^\S\n]*(?:\n|\Z)")
+# "ECOG PS: 1", or a form's line of fields "HIV: N   HBsAg: N" (a run of spaces, then the next label).
+# Splitting it would cut a negation cue off its target.
+_SINGLE_VALUE = re.compile(r"\S+(?:[^\S\n]*(?:\n|\Z)|[^\S\n]{3,}(?=[^\W\d][^:\n]{0,40}:))")
 
 # A candidate sentence end inside a line: a terminator run, optional closers, then spaces and more
 # text on the same line. The word before it is read back from the text only for these candidates:

@@ -103,8 +103,9 @@ def find_stages(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     return out
 
 
+# (never across a check box: '[ ] relapse <12 mo after CR1   [ ] relapse post-HSCT' are two options)
 _RELAPSE_POST_HSCT = re.compile(
-    r"\b(?:relaps\w*|recurren\w*)\b[^.;\n]{0,80}?\b(?:after|post|following|s/p)\b[^.;\n]{0,40}?"
+    r"\b(?:relaps\w*|recurren\w*)\b[^.;\n\[]{0,80}?\b(?:after|post|following|s/p)\b[^.;\n\[]{0,40}?"
     r"(?:\b(?:allo\w*|auto\w*|haplo\w*|MUD|MSD)?[- ]?(?:HSCT|SCT|ASCT|BMT|HCT)\b|\btransplant\w*)"
     r"|\bpost[- ]?(?:transplant|HSCT|allo-?HSCT|allograft)\s+relaps\w*", re.I)
 # 'relapse ... after one line of therapy (CHOP) without transplant'

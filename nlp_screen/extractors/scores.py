@@ -91,15 +91,21 @@ def find_lvef(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     return out
 
 
+# What follows an SpO2 name up to its value: an optional room-air qualifier ('SpO2 RA: 97%', 'SpO2 (room air) 96%'),
+# then a joining word ('of', ':', 'fell to').
+_SPO2_VALUE = re.compile(r"\s*(?P<ra>\(?(?:on\s+)?(?:RA\b|room\s+air)\)?)?\s*(?:of|:|=|was|is|\||(?:fell|dropped|decreased|rose|"
+                         r"improved)\s+to)?\s*(\d{2,3})\s*%", re.I)
+
+
 def find_spo2(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     """'SpO2 97% on room air' (room_air True), 'SpO2 89% on 2 L NC' (False), 'SpO2 95%' (unknown)."""
     names, room_air, supplemental = compiled(vocab, "spo2", lambda: _spo2_regexes(vocab["spo2"]))
     out = []
     for m in names.finditer(text, text.lower()):
-        v_m = re.match(r"\s*(?:of|:|=|was|is|\||(?:fell|dropped|decreased|rose|improved)\s+to)?\s*(\d{2,3})\s*%", text[m.end():m.end() + 24])
+        v_m = _SPO2_VALUE.match(text[m.end():m.end() + 32])
         if not v_m:
             continue
-        value = float(v_m[1])
+        value = float(v_m[2])
         if value > 100:
             continue
         end = m.end() + v_m.end()
@@ -107,7 +113,9 @@ def find_spo2(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
         after = re.split(r",\s*(?:weaned|then|later)|\bweaned\b", after)[0]
         ra, o2 = room_air.search(after), supplemental.search(after)
         on_room_air: Optional[bool] = None
-        if o2 and (not ra or o2.start() < ra.start()):
+        if v_m["ra"]:
+            on_room_air = True  # 'SpO2 RA: 97%', 'SpO2 (room air) 96%': the qualifier written before the value
+        elif o2 and (not ra or o2.start() < ra.start()):
             on_room_air = False
         elif ra:
             on_room_air = True
@@ -126,7 +134,8 @@ def find_spo2(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
 
 
 # a name counts only when a value follows it
-_SPO2_VALUE_AHEAD = r"(?=\s*(?:of|:|=|was|is|\||(?:fell|dropped|decreased|rose|improved)\s+to)?\s*\d)"
+_SPO2_VALUE_AHEAD = (r"(?=\s*(?:\(?(?:on\s+)?(?:ra\b|room\s+air)\)?)?\s*(?:of|:|=|was|is|\||(?:fell|dropped|decreased|rose|"
+                     r"improved)\s+to)?\s*\d)")  # _SPO2_VALUE's gate, lowercase (run on the lowercased note)
 
 
 def _spo2_regexes(v: dict) -> tuple[CaselessRegex, re.Pattern, re.Pattern]:
