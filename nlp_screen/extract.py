@@ -224,6 +224,9 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
             return None  # a rule that only hides a shorter match ('Coreg CR 40 mg')
         if meta.pop("needs_csf_context", False) and not _CSF_NOTE.search(text):
             return None  # 'positive for malignant cells' is CNS disease only in a CSF report
+        if meta.pop("field_label_only", False) and not _FIELD_LABEL_END.match(text, span.end_char):
+            return None  # the bare 'autoimmune' names a disease only as a form's label ('Autoimmune: No'), not in
+            # 'autoimmune panel negative'
         label = meta.pop("category", kind.upper())
         name = meta.pop("name", None) or span.text
         fields = {"attrs": meta}
@@ -310,6 +313,8 @@ def _is_topic_heading(span: Span, text: str) -> bool:
             or text.endswith(". ", 0, span.start_char)) and after in (".", ":")
 
 
+# what ends a form's field label: 'Autoimmune: No', 'Autoimmune (active): N'
+_FIELD_LABEL_END = re.compile(r"[^\S\n]*(?:\([^)\n]{0,30}\)[^\S\n]*)?:")
 _HISTORY_TITLE = re.compile(r"[^\S\n]+(?:history|hx|summary|log)\b", re.I)
 _TABLE_CELL = re.compile(r"(?:[^\n|]*\|)+[^\S\n]*")
 _CELL_END = re.compile(r"[^\S\n]*\|")
