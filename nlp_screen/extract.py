@@ -219,6 +219,7 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
     else:
         rule = getattr(span._, "target_rule", None)
         meta = dict(rule.metadata or {}) if rule is not None else {}
+        meta.pop("note", None)  # the rule's documentation, not a fact
         kind = meta.pop("concept", None)
         if kind is None:
             return None  # a rule that only hides a shorter match ('Coreg CR 40 mg')

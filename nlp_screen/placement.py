@@ -129,7 +129,11 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
                   and _heads_its_line(text, d)
                   and not (title and title[0] >= d.end and _COLON_AFTER.match(text, d.end, d.end + 4))] if not is_therapy else []
         if before:
-            out.append(before[-1])
+            # a later date in the mention's own sentence is more specific than the line's label: 'Echo 19/02/2026:
+            # LVEF 58%. Previous echo 08/2024 after CHOP: LVEF 47%' (47% is of 08/2024, even if CHOP claimed it)
+            nearer = [d for d in dates_by_line.get(line_of(s), ()) if before[-1].end <= d.start and d.end <= s
+                      and _LABEL_COLON_BEFORE.search(text, d.end, s) and not _SENTENCE_OR_NOW.search(text, d.end, s)]
+            out.append(nearer[-1] if nearer else before[-1])
             continue
         in_title = [d for d in dates if title and title[0] <= d.start and d.end <= title[1] + 40
                     and line_of(d.start) == line_of(title[0]) and _labels_title(text, title, d)] if title else []
@@ -257,6 +261,8 @@ _COLON_AFTER = re.compile(r"\s*\)?\s*:")
 
 
 _NEWLINE = re.compile("\n")
+_SENTENCE_OR_NOW = re.compile(r"[.;](?:\s|$)|\b(?:now|today|currently|at\s+present)\b", re.I)
+_LABEL_COLON_BEFORE = re.compile(r":[^\S\n]*$")  # the mention follows a label's colon ('... 08/2024 after CHOP: LVEF 47%')
 
 
 class LineIndex:

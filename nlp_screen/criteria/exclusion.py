@@ -189,7 +189,8 @@ def exc_active_infection(f: PatientFacts, p: Protocol) -> object:
     if active:
         m = f.latest(active)
         return failed("exc_active_infection", EXC, f"Infection within {window} days of {f.as_of.isoformat()}{when_text(m)} ({quote(m)}).", m)
-    absent = [m for m in ms if is_absent(m)]
+    # 'no infective symptoms' (INFECTION_SIGNS) documents absence; affirmed symptoms alone are no infection
+    absent = [m for m in ms + f.of("condition", "INFECTION_SIGNS") if is_absent(m)]
     if absent:
         return passed("exc_active_infection", EXC, f"No active infection documented ({quote(absent[-1])}).", absent[-1])
     resolved = [m for m in ms if is_affirmed(m) and m.attrs.get("course") == "resolved"

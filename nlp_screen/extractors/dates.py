@@ -23,6 +23,8 @@ _FOUR_DIGITS = re.compile(r"\d\d{3}")
 _ISO = re.compile(r"(\d(?<![\d/]\d)\d{3})-(\d{2})(?:-(\d{2}))?(?![\d/])")
 # A date may follow a hyphen only as the end of a range ('07/15/2024-02/28/2025'), never after a word ('HIV-1/2').
 _SLASH = re.compile(r"(\d(?<![\w/.]\d)(?<![A-Za-z]-\d)\d?)/(\d{1,2})/(\d{4}|\d{2})(?![\d/])")
+# Hyphenated numbers with a four-digit year: '30-06-1954', '11-02-2026' (Dutch, Irish letters), read like slashed ones
+_HYPHENED = re.compile(r"(\d(?<![\w/.-]\d)\d?)-(\d{1,2})-(\d{4})(?![\d-])")
 _MONTH_YEAR_NUM = re.compile(r"(\d(?<![\w/.]\d)(?<![A-Za-z]-\d)\d?)/(\d{4})(?![\d/])")
 _MONTH_DAY = re.compile(r"(\d(?<![\w/.+]\d)(?<![A-Za-z]-\d)\d?)/(\d{1,2})(?![\d/%])(?!\s*(?:Ab|Ag|MUD|HLA|match|antigen|antibody|tab|dose))", re.I)
 # Case-insensitive, run on the lowercased note (extractors.base.CaselessRegex): the pattern is written lowercase
@@ -62,6 +64,8 @@ def find_dates(text: str, vocab: Vocabulary, note_date: Optional[dt.date] = None
             add(m, _safe(int(m[1]), int(m[2]), int(m[3] or 1)), "day" if m[3] else "month")
     has_slash, has_month = "/" in text, any(month in lower for month in _MONTHS)
     slashed = list(_SLASH.finditer(text)) if has_slash else []
+    if has_four_digits and "-" in text:
+        slashed += list(_HYPHENED.finditer(text))
     day_first = _writes_day_first(slashed)
     for m in slashed:
         add(m, _month_day_year(int(m[1]), int(m[2]), int(m[3]), day_first, note_date), "day")

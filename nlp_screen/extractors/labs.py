@@ -22,7 +22,7 @@ _VALUE = re.compile(
 _CHAIN = re.compile(r"(?:\s*(?:\([^)]{0,30}\)|(?:on|in)\s+[\d/.-]{4,10}|at\s+(?:diagnosis|presentation|baseline|admission|discharge|relapse)))*"
                     r"\s*(?:->|→|then|to)\s*(\d+(?:\.\d+)?)(?![\d/])\s*" + _UNIT + "?", re.I)
 _RANGE = re.compile(
-    r"\s*(?:(?:now|today|currently)\s*)?(?:\((?:H|L|HH|LL)\)\s*|\*\s*)?(?:H\s*)?[\(\[]\s*(?:H\s*,\s*)?(?:ref(?:erence)?\.?\s*(?:range)?\s*:?\s*|nl\s*|normal\s*:?\s*|ULN\s*:?\s*|<\s*=?\s*|≤\s*)?"
+    r"\s*(?:(?:now|today|currently)\s*)?(?:\((?:H|L|HH|LL)\)\s*|\*\s*)?(?:H\s*)?[\(\[]\s*(?:H\s*,\s*)?(?:ref(?:erence)?\.?\s*(?:range)?\s*:?\s*|nl\s*|normal\s*:?\s*|ULN\s*:?\s*|(?-i:N|VN|RR)\s*:?\s*(?=[<≤\d])|<\s*=?\s*|≤\s*)?(?:<\s*=?\s*|≤\s*)?"
     r"(?:(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*)?(\d+(?:\.\d+)?)\s*(?:" + _UNITS + r")?\s*[\)\]]", re.I)
 
 

@@ -95,6 +95,7 @@ _REASON_CLAUSE = re.compile(r",\s*which\b|\s(?:given|because|due to|owing to|aft
 _HELD = re.compile(r"\b(?:held|not given|deferred|cancelled|canceled|omitted|skipped|on hold|withheld|hold|never started|"
                    r"not administered|returned to pharmacy)\b", re.I)
 _CURRENT = re.compile(r"\b(?:currently\s+(?:on|receiving)|on\s+(?:\w+\s+){0,2}since|receiving|continues\s+on|ongoing|"
+                      r"continu(?:es|ing)(?!\s+to\s+(?:progress|worsen|decline|deteriorate|rise|grow))|still\s+(?:taking|being\s+taken)|"
                       r"given\s+today|administered|started\s+today|infused|completed\s+\d{1,2}:\d{2})\b", re.I)
 # 'while receiving GDP' / 'when on ...' dates the therapy by its main clause ('ECOG 2 in 09/2024 while receiving GDP')
 _CURRENT_BEFORE = re.compile(r"\b(?:currently\s+on|currently\s+receiving|now\s+on|remains\s+on|still\s+on|continues\s+on|"
