@@ -14,9 +14,12 @@ _NUM = r"\d+(?:\.\d+)?"
 _RANGE_TEXT = rf"(?:{_NUM}[ \t]*[-–][ \t]*|[<≤][ \t]*=?[ \t]*)({_NUM})"
 _FLAG = r"(?:HH|LL|H|L|\*)"
 
+# A value may be written with thousands separators ('ALT 1,240 U/L') or, before its unit, a decimal comma ('Kreatinin
+# 0,94 mg/dl'); _number reads both.
+_VALUE_NUM = rf"(\d{{1,3}}(?:,\d{{3}})+(?![\d,])|\d+,\d+(?=[ \t]*(?:{_UNITS}))|\d+(?:\.\d+)?)"
 _VALUE = re.compile(
-    r"\s*(?:\([^)]{0,20}\)\s*)?(?:,\s*(?:serum|plasma|total)\s*)?(?:\s*(?:level|of|:|=|\||\.{2,}|was|is|now|today))*\s*(?:of\s+)?(\d+(?:\.\d+)?)(?!\.?\d|/|[ \t]*[-–][ \t]*\d)\s*"
-    + _UNIT + "?", re.I)
+    r"\s*(?:\([^)]{0,20}\)\s*)?(?:,\s*(?:serum|plasma|total)\s*)?(?:\s*(?:level|of|:|=|\||\.{2,}|was|is|now|today))*\s*(?:of\s+)?"
+    + _VALUE_NUM + r"(?!\.?\d|/|[ \t]*[-–][ \t]*\d)\s*" + _UNIT + "?", re.I)
 # the next value of a trend, after what dates or explains the one before: 'Cr 3.1 mg/dL on 06/07/2024 (tumour lysis)
 # -> 0.8 mg/dL now', 'total bilirubin 3.8 mg/dL at diagnosis (05/2022) -> 0.6 mg/dL now'
 _CHAIN = re.compile(r"(?:\s*(?:\([^)]{0,30}\)|(?:on|in)\s+[\d/.-]{4,10}|at\s+(?:diagnosis|presentation|baseline|admission|discharge|relapse)))*"
@@ -61,9 +64,9 @@ def find_labs(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
         ratio = _RATIO.match(text, v.end())
         if ratio:
             # 'ALT 2.1 x ULN': the value as a multiple of the upper limit, whatever the units
-            out.append(Found(m.start(), ratio.end(), "lab", analyte, value=float(v[1]), unit="x ULN", attrs={"uln": 1.0}))
+            out.append(Found(m.start(), ratio.end(), "lab", analyte, value=_number(v[1]), unit="x ULN", attrs={"uln": 1.0}))
             continue
-        values = [(v.start(1), v.end(), float(v[1]), v[2])]
+        values = [(v.start(1), v.end(), _number(v[1]), v[2])]
         pos = v.end()
         while (c := _CHAIN.match(text, pos)) is not None:
             values.append((c.start(1), c.end(), float(c[1]), c[2]))
@@ -77,6 +80,15 @@ def find_labs(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
             out.append(Found(start, ve, "lab", analyte, value=value, unit=_norm_unit(own_unit or unit),
                              attrs={"uln": uln if i == len(values) - 1 else None}))
     return out
+
+
+def _number(written: str) -> float:
+    """'1,240' (thousands) -> 1240.0; '0,94' (a decimal comma, which _VALUE_NUM allows only before a unit) -> 0.94."""
+    if "," not in written:
+        return float(written)
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", written):
+        return float(written.replace(",", ""))
+    return float(written.replace(",", "."))
 
 
 # 'Direct bilirubin', 'Urine creatinine', 'CSF protein': not the serum/total value the protocol means
