@@ -40,6 +40,7 @@ FLAG_OF_CATEGORY: dict[str, str] = {
     "FIELD_UNANSWERED": "hypothetical",
     "BOX_UNANSWERED": "hypothetical",
     "BOX_UNSELECTED": "hypothetical",
+    "PAREN_NEGATED": "negated",
 }
 SPAN_ATTRS: dict[str, dict[str, bool]] = {
     category: {f"is_{flag}": True} for category, flag in FLAG_OF_CATEGORY.items()
