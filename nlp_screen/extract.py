@@ -253,8 +253,10 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
     context = span._  # spaCy builds a new extension view on every `span._`: one for the five flags
     flags = {flag: bool(getattr(context, attr, False)) for flag, attr in _FLAG_ATTRS}  # set by ConText
     cues = context_cues(span)
-    if kind in _MEASURED_KINDS and flags["negated"]:
-        # a number is not negated by a list's 'no' ('in no distress, temperature 36.7, oxygen saturation 94%')
+    if flags["negated"] and (kind in _MEASURED_KINDS or (kind == "lvef" and fields["value"] is not None)):
+        # a number is not negated by a list's 'no' ('in no distress, temperature 36.7, oxygen saturation 94%'; 'no
+        # vaccines recently, echo last tuesday ejection fraction sixty percent'); an LVEF in words may be ('no reduced
+        # systolic function')
         flags["negated"] = False
         cues.pop("negated", None)
     _apply_test_result(fields["attrs"], flags, cues)

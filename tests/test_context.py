@@ -289,6 +289,17 @@ CASES = [
     ("Sister HLA-typing sent; URD search started.", "URD search", set()),
     ("Pt and wife wish to continue disease-directed therapy.", "disease-directed therapy", set()),
     ("Lives with wife; no tobacco.", "tobacco", {NEG, HIST}),
+    # --- dictated run-on text: a new clause of the story ends a negation
+    ("hyper cvad did not get him into remission and then nelarabine also failed so he went to a trial and got car t cells", "car t cells", set(), "THERAPY"),
+    ("no fevers and no signs of any infection, she got her last intrathecal methotrexate on 28 april", "intrathecal methotrexate", set(), "THERAPY"),
+    ("no fevers chills or night sweats so she was discharged", "night sweats", {NEG}),
+    ("No relapse so far.", "relapse", {NEG}),
+    ("If CR, then allo-HSCT.", "allo-HSCT", {HYP}, "THERAPY"),
+    ("Plan discussed: brentuximab vedotin-based salvage followed by autologous HSCT consolidation", "autologous HSCT", {HYP}, "THERAPY"),
+    ("Consolidative autologous HSCT discussed; patient declined.", "autologous HSCT", {HYP}, "THERAPY"),
+    ("Last vincristine on April 17th; pegaspargase deferred.", "vincristine", set(), "THERAPY"),
+    ("Last vincristine on April 17th; pegaspargase deferred.", "pegaspargase", {HYP}, "THERAPY"),
+    ("Differential: ATLL (lymphoma type), PTCL-NOS, CD5-positive DLBCL.", "PTCL-NOS", {UNC}, "DIAGNOSIS"),
     # --- forms: a field's answer, check boxes, unfilled template fields
     ("Active infection within 7 d                             [ ]  [x]", "Active infection", {NEG}),
     ("Active CNS involvement               [x]  [ ]   CSF 07/15/2025 POSITIVE (CNS3)", "CNS involvement", set()),

@@ -97,6 +97,7 @@ CASES = [
     case("inc_relapsed_refractory", "pass", "lymphoma refractory after CHOP and GDP", PTCL, therapy("chemotherapy", "CHOP", level="regimen"), therapy("chemotherapy", "GDP", level="regimen"), status("REFRACTORY", "refractory")),
     case("inc_relapsed_refractory", "pass", "lymphoma relapse after autologous HSCT", PTCL, status("RELAPSE_POST_HSCT", "relapsed after auto-HSCT")),
     case("inc_relapsed_refractory", "fail", "lymphoma relapse after a single line without HSCT", PTCL, therapy("chemotherapy", "CHOP", level="regimen"), status("RELAPSE", "relapsed")),
+    case("inc_relapsed_refractory", "unknown", "lymphoma relapse after outside 'chemotherapy' whose regimens and lines are unknown", PTCL, therapy("chemotherapy", "chemotherapy", "IV chemotherapy at an outside centre", level="regimen"), status("RELAPSE", "recurrent")),
     case("inc_relapsed_refractory", "pass", "lymphoma: CHOP, auto-HSCT, then relapse (relapse after HSCT, by dates)", PTCL, therapy("chemotherapy", "CHOP", level="regimen", date="2023-01-10"),
          therapy("hsct_autologous", "auto-HSCT", date="2023-07-01"), status("RELAPSE", "relapsed", date="2024-05-01")),
     case("inc_relapsed_refractory", "fail", "newly diagnosed, untreated", TALL, status("NEWLY_DIAGNOSED", "newly diagnosed")),

@@ -41,6 +41,7 @@ FLAG_OF_CATEGORY: dict[str, str] = {
     "BOX_UNANSWERED": "hypothetical",
     "BOX_UNSELECTED": "hypothetical",
     "PAREN_NEGATED": "negated",
+    "DEFERRED": "hypothetical",
 }
 SPAN_ATTRS: dict[str, dict[str, bool]] = {
     category: {f"is_{flag}": True} for category, flag in FLAG_OF_CATEGORY.items()

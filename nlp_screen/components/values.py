@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..extractors import Found, load_vocabulary, run_extractors
+from ..extractors.spoken import map_back, spoken_to_digits
 from . import doc_text
 
 SPAN_GROUP = "nlp_screen"
@@ -37,7 +38,7 @@ class ValueExtractor:
         trial = [(s.start_char, s.end_char) for s in trials]
         pairs: list[tuple[Span, Found]] = []
         dates: list[Found] = []
-        for found in run_extractors(text, self.vocabulary, note_date):
+        for found in extract_values(text, self.vocabulary, note_date):
             if found.kind == "date":
                 dates.append(found)
                 continue
@@ -55,6 +56,16 @@ class ValueExtractor:
         doc._.nlp_screen_dates = dates
         doc._.nlp_screen_trials = trials
         return doc
+
+
+def extract_values(text: str, vocabulary: dict, note_date) -> list[Found]:
+    """The extractors' values, read on a copy with spoken numbers as digits when the note has them ('creatinine
+    one point one' -> 'creatinine 1.1'), each placed back on the note's own words."""
+    rewritten = spoken_to_digits(text)
+    if rewritten is None:
+        return run_extractors(text, vocabulary, note_date)
+    copy, offsets = rewritten
+    return map_back(run_extractors(copy, vocabulary, note_date), offsets, text)
 
 
 def _label(found: Found) -> str:

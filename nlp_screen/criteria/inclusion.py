@@ -7,7 +7,7 @@ from ..facts import CUTANEOUS_CATEGORIES, T_CELL_CATEGORIES, PatientFacts, is_ab
 from ..models import Mention
 from ..protocol import Protocol
 from .common import MANUAL_REVIEW, display, failed, fmt, last_day, passed, quote, unknown, when_text
-from .therapy import count_lines_of_therapy, systemic_therapies
+from .therapy import count_lines_of_therapy, named_lines, systemic_therapies
 
 INC = "inclusion"
 
@@ -198,7 +198,9 @@ def inc_relapsed_refractory(f: PatientFacts, p: Protocol) -> object:
     # 'relapsed/refractory' says nothing about which: only a written relapse after one line decides this fail, and
     # only when no note leaves a transplant open ('we cannot confirm whether the autologous SCT was performed')
     maybe_hsct = f.of("therapy", "hsct_allogeneic", "hsct_autologous", where=is_possible)
-    if (by["RELAPSE"] and lines == 1 and not hsct and not maybe_hsct
+    # 'IV chemotherapy at an outside centre (regimens and lines not documented)' is at least one line, not exactly one
+    counted = bool(stated_only or by["LINES"] or named_lines(therapies))
+    if (by["RELAPSE"] and lines == 1 and counted and not hsct and not maybe_hsct
             and not (by["REFRACTORY"] or by["PRIMARY_REFRACTORY"] or by["PROGRESSION"])):
         m = f.latest(by["RELAPSE"])
         if not tall:

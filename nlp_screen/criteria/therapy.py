@@ -79,6 +79,13 @@ def count_lines_of_therapy(f: PatientFacts, therapies: list[Mention]) -> int:
     return lines
 
 
+def named_lines(therapies: list[Mention]) -> list[Mention]:
+    """The therapies that name what was given (a regimen or an agent): a bare 'chemotherapy' tells that a line was
+    given, not how many."""
+    return [m for m in therapies if (m.name or "") not in NOT_A_LINE and m.name != "chemotherapy"
+            and not m.attrs.get("maintenance")]
+
+
 def _joined_runs(mentions: list[Mention]) -> list[list[Mention]]:
     runs: list[list[Mention]] = []
     for m in mentions:

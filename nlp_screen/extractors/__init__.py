@@ -44,7 +44,7 @@ GATES: dict = {
                     r"\bsgpt", "bilirubin", "creatinine", "aminotransferase"),
     find_blasts: Gate("blast"),
     find_mrd: Gate("mrd"),
-    find_lesions: Gate(r"\d\s*(?:cm|mm)\b"),
+    find_lesions: Gate(r"\d\s*(?:cm|mm)\b", r"\d\s*centimet", r"\d\s*millimet"),
     find_stages: Gate("stage"),
     find_status_phrases: Gate("relaps", "recurren", r"\bline", "regimen", "induction", r"\blast\b", r"\bno\s"),
 }

@@ -33,6 +33,12 @@ _WORDY = CaselessRegex(rf"\b({_MONTH_WORD.lower()})\s+(?:(\d{{1,2}}),?\s+)?(\d{{
 _DAY_WORDY = CaselessRegex(rf"(\d(?<![\w]\d)\d?)(?:st|nd|rd|th)?[\s-]+({_MONTH_WORD.lower()})[\s,-]+(\d{{4}})\b")
 # Dotted day-first numbers with a four-digit year: '14.04.2025'
 _DOTTED = re.compile(r"(\d(?<![\w.]\d)\d?)\.(\d{1,2})\.(\d{4})(?![\d.])")
+# Without a year, read against the note's date: '14 April', 'the 28th of April', 'April 28th' ('may' is a month here only
+# after a day: 'she may 2 ...' is not a date)
+_DAY_MONTH = CaselessRegex(rf"(\d(?<![\w/.]\d)\d?)(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_WORD.lower()})(?![\w]|\s*,?\s*\d)")
+_MONTH_WORD_NOT_MAY = _MONTH_WORD.replace("|May|", "|")
+_MONTH_DAY_WORDY = CaselessRegex(rf"\b({_MONTH_WORD_NOT_MAY.lower()})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\w/.%:]|\s*,?\s*\d)"
+                                 r"(?!\s*(?:mg|mcg|g|ml|units?|cycles?|doses?|days?|weeks?|months?|years?|%)\b)")
 _MONTH_ONLY = re.compile(rf"\b(?:in|on|since|from|until|till|of|during|last|early|late|mid|mid-|by)\s+({_MONTH_WORD})(?!\s*\d)\b")
 # '2018-2019', '2018 - 2019': a span of years, read as its first year with attrs 'until' (the second's last day)
 _YEAR_RANGE = re.compile(r"((?:1(?<![\w/.,-]1)9[5-9]|2(?<![\w/.,-]2)0[0-4])\d)\s*[-–]\s*((?:19[5-9]|20[0-4])\d)(?![\w/%]|-\d|\.\d)")
@@ -86,6 +92,10 @@ def find_dates(text: str, vocab: Vocabulary, note_date: Optional[dt.date] = None
                 month, day = (int(m[2]), int(m[1])) if day_first else (int(m[1]), int(m[2]))
                 add(m, _infer_year(month, day, note_date), "day")
         if has_month:
+            for m in _DAY_MONTH.finditer(text, lower):
+                add(m, _infer_year(_MONTHS[m[2][:3].lower()], int(m[1]), note_date), "day")
+            for m in _MONTH_DAY_WORDY.finditer(text, lower):
+                add(m, _infer_year(_MONTHS[m[1][:3].lower()], int(m[2]), note_date), "day")
             for m in _MONTH_ONLY.finditer(text):
                 add_span(m.start(1), m.end(1), _month_before(_MONTHS[m[1][:3].lower()], note_date), "month")
         if "ago" in lower:

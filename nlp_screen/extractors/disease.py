@@ -57,7 +57,7 @@ def find_mrd(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
 
 # r"\d(?<![\w.]\d)" is r"(?<![\w.])\d" checked after the digit, so re skips straight to digits (see extractors.Gate)
 _SIZE = re.compile(
-    r"(\d(?<![\w.]\d)\d?(?:\.\d+)?)(?:\s*(?:x|×)\s*(\d{1,2}(?:\.\d+)?))?(?:\s*(?:x|×)\s*(\d{1,2}(?:\.\d+)?))?\s*(cm|mm)\b"
+    r"(\d(?<![\w.]\d)\d?(?:\.\d+)?)(?:\s*(?:x|×)\s*(\d{1,2}(?:\.\d+)?))?(?:\s*(?:x|×)\s*(\d{1,2}(?:\.\d+)?))?\s*(cm|mm|centimet(?:er|re)s?|millimet(?:er|re)s?)\b"
     r"(?:\s*\(?(short|long)[- ]axis\)?)?", re.I)
 
 
@@ -70,7 +70,7 @@ def find_lesions(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     out = []
     for m in _SIZE.finditer(text):
         dims = [float(x) for x in (m[1], m[2], m[3]) if x]
-        scale = 0.1 if m[4].lower() == "mm" else 1.0
+        scale = 0.1 if m[4].lower().startswith("m") else 1.0
         dims = [d * scale for d in dims]
         before = clause_before(text, m.start(), 80)
         # the words that name what was measured: the clause up to the size, after the last size before it
@@ -78,6 +78,12 @@ def find_lesions(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
         tail = subject[-40:]
         last_lesion = max((x.end() for x in lesion.finditer(tail)), default=-1)
         last_organ = max((x.end() for x in not_lesion.finditer(tail)), default=-1)
+        if last_lesion < 0:
+            # the size before its noun: 'a 2.4 cm right inguinal node', 'new 3.1 x 2.0 cm left axillary lymph node'
+            head = _noun_after(text, m.end())
+            last_lesion = max((x.end() for x in lesion.finditer(head)), default=-1)
+            last_organ = max((x.end() for x in not_lesion.finditer(head)), default=-1)
+            subject = head
         if last_lesion < 0 or last_organ > last_lesion or benign.search(clause_after(text, m.end(), 40)):
             continue
         prev_open = before.rfind("(")
@@ -87,6 +93,16 @@ def find_lesions(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
                          unit="cm", attrs={"site": "nodal" if nodal.search(subject) else "extranodal",
                                            "previous": is_previous, "axis": axis}))
     return out
+
+
+_NOUN_AFTER = re.compile(r"[^\S\n]*(?:[A-Za-z][\w/-]*[^\S\n]*){1,5}")
+_NOUN_END = re.compile(r"\b(?:and|with|or|at|in|on|of|from|to|by|but|which)\b", re.I)  # the noun phrase ends there
+
+
+def _noun_after(text: str, end: int) -> str:
+    """The few words right after a size, up to punctuation or a number: the noun a size written first measures."""
+    m = _NOUN_AFTER.match(text, end)
+    return _NOUN_END.split(m.group(0), 1)[0] if m else ""
 
 
 _STAGE = re.compile(r"\bstage\s+(0|IV|I{1,3}|[1-4])\s*([ABE])?\s*([12])?(?![\w])", re.I)
@@ -119,7 +135,8 @@ _LINES = CaselessRegex(
 _FIRST_LINE_ONLY = re.compile(r"\b(?:first-?\s?line|1st-?\s?line)\s+(?:therapy|treatment|chemotherapy)?\s*only\b"
                               r"|\bonly\s+(?:the\s+)?(?:first-?\s?line|1st-?\s?line)\s+(?:therapy|treatment|chemotherapy)\b", re.I)
 _INDUCTION = re.compile(
-    r"\b(\d|two|three|four)\s+(?:induction\s+(?:attempts?|cycles?|courses?|regimens?)|cycles?\s+of\s+(?:standard\s+)?induction)", re.I)
+    r"\b(\d|two|three|four)\s+(?:induction\s+(?:attempts?|cycles?|courses?|regimens?)|inductions\b|cycles?\s+of\s+(?:standard\s+)?"
+    r"induction)", re.I)
 _MONTH_COUNT = {w: i for i, w in enumerate(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen".split(), start=1)}
 _RELAPSE_AFTER_CR = re.compile(
