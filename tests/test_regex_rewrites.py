@@ -28,6 +28,10 @@ REWRITES = {
     "age": (scores._AGE, r"(?<![\w./-])(\d{1,3})\s*(?:-|\s)?\s*(?:yo|y/o|y\.o\.?|yr\s+old|yrs?\s+old|years?[- ]old|"
                          r"year[- ]old|-year-old)(?![\w])(?:\s*,?\s*(M|F|male|female|man|woman|gentleman|lady)\b)?", re.I),
     "age and sex": (scores._AGE_SEX_SHORT, r"(?<![\w.])(\d{2})\s?([MF])\b", 0),
+    "age after a title": (scores._AGE_AFTER_TITLE, r"\b(?:Mrs|Mr|Ms|Miss|Mx|Herr|Frau|Mme|Mlle|Madame|Monsieur)\.?\s+[^\n,]{1,40}"
+                                                   + scores._AGE_TAIL, 0),
+    "age field": (scores._AGE_FIELD, r"(?<![\w])(?:Age|AGE)\s*:?\s*(\d{1,3})\b(?!\s*(?:%|y|mo|months|weeks))|\baged\s+(\d{1,3})\b", 0),
+    "sex field": (scores._SEX_FIELD, r"(?<![\w])(?:Sex|SEX|Gender|GENDER)\s*:\s*(M|F|Male|Female|male|female|MALE|FEMALE)\b", 0),
     "lesion size": (disease._SIZE, r"(?<![\w.])(\d{1,2}(?:\.\d+)?)(?:\s*(?:x|×)\s*(\d{1,2}(?:\.\d+)?))?"
                                    r"(?:\s*(?:x|×)\s*(\d{1,2}(?:\.\d+)?))?\s*(cm|mm)\b(?:\s*\(?(short|long)[- ]axis\)?)?", re.I),
 }
@@ -39,6 +43,8 @@ EDGE_TEXTS = [
     "a46 yo .46 yo /46 yo -46 yo 146-year-old 7-year-old x34M .34M 134M 1.2 cm a1.2 cm .5 cm 12.5mm",
     "03/14/2025",
     "7 yo",
+    "Age: 46 xAge: 46 managed 3 aged 61 Page: 2 MANAGEMENT: 4 AGE 71 Sex: F xSex: M Gender: male Unisex: F",
+    "Re: Mrs Deborah ANSTRUTHER, 57 years. Hrs B, 45 years. MrX, 40 y. Herr Markus Brandt, 61 years; aMr B, 52 M",
 ]
 
 

@@ -158,10 +158,14 @@ _SHORT_STARTS = ("\n", ": ", ". ", "# ", "\t")
 # 'Patient: Li XX, female, 29 years', 'Re: Chan Ka-wai, 61 M' (a subject line's fields). The age must end its field.
 _AGE_TAIL = (r",\s*(?:(?:male|female|man|woman)\s*,\s*)?(?:(?:age|aged)\s*:?\s*(\d{1,3})\b|(\d{1,3})\s*(?:(?:years|yrs|y)"
              r"(?:\s*old)?|[MF])(?=[^\S\n]*(?:[,.;)]|\n|$)))")
-_AGE_AFTER_TITLE = re.compile(r"\b(?:Mrs|Mr|Ms|Miss|Mx|Herr|Frau|Mme|Mlle|Madame|Monsieur)\.?\s+[^\n,]{1,40}" + _AGE_TAIL)
+# Literal first (the check of what precedes comes after the first letter, see _AGE): r"\b(?:Mrs|Mr|Ms|Miss|Mx|Herr|Frau|Mme|Mlle|Madame|Monsieur)"
+_AGE_AFTER_TITLE = re.compile(r"(?:M(?<![\w]M)(?:rs|r|s|iss|x|me|lle|adame|onsieur)|H(?<![\w]H)err|F(?<![\w]F)rau)"
+                              r"\.?\s+[^\n,]{1,40}" + _AGE_TAIL)
 _AGE_IN_SUBJECT = re.compile(r"\s*[^\n,]{1,40}" + _AGE_TAIL)  # matched right after a subject label (_subject_starts)
-_AGE_FIELD = re.compile(r"(?<![\w])(?:Age|AGE)\s*:?\s*(\d{1,3})\b(?!\s*(?:%|y|mo|months|weeks))|\baged\s+(\d{1,3})\b")
-_SEX_FIELD = re.compile(r"(?<![\w])(?:Sex|SEX|Gender|GENDER)\s*:\s*(M|F|Male|Female|male|female|MALE|FEMALE)\b")
+# r"(?<![\w])(?:Age|AGE)...|\baged..." and r"(?<![\w])(?:Sex|SEX|Gender|GENDER)...", literal first: the words
+# gate is weak ("MANAGEMENT", "managed"), and a leading look-behind made each pass 0.13 and 0.06 ms
+_AGE_FIELD = re.compile(r"A(?<![\w]A)(?:ge|GE)\s*:?\s*(\d{1,3})\b(?!\s*(?:%|y|mo|months|weeks))|a(?<![\w]a)ged\s+(\d{1,3})\b")
+_SEX_FIELD = re.compile(r"(?:S(?<![\w]S)(?:ex|EX)|G(?<![\w]G)(?:ender|ENDER))\s*:\s*(M|F|Male|Female|male|female|MALE|FEMALE)\b")
 # a letter's or record's subject line: 'Re: Mr B6-13, 52 years', 'Patient: Mrs A. Jones'
 _SEX_TITLE = re.compile(r"\s*(Mr|Mrs|Ms|Miss|Herr|Frau|Mme|Mlle|Madame|Monsieur)\b\.?")  # after a subject label
 # 'Patient: Li XX, female, 29 years': a sex word among the subject line's comma-separated fields
