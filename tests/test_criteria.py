@@ -345,6 +345,9 @@ CASES = [
     case("exc_viral_infection", "pass", "HCV Ab+ with HCV RNA not detected", result_of("HCV_AB", "positive"), result_of("HCV_RNA", "negative", "HCV RNA not detected")),
     case("exc_viral_infection", "fail", "syphilis positive", result_of("SYPHILIS", "positive", "RPR reactive")),
     case("exc_viral_infection", "fail", "active tuberculosis", cond("TB", "active tuberculosis")),
+    case("exc_viral_infection", "unknown", "'a history of tuberculosis' is not active tuberculosis: to review", cond("TB", "history of tuberculosis", historical=True)),
+    case("exc_viral_infection", "pass", "'remote TB, treated', now 'no active tuberculosis'", cond("TB", "TB, treated", historical=True, note_date=ago(40)), cond("TB", "no active tuberculosis", negated=True, note_date=ago(3))),
+    case("exc_viral_infection", "fail", "treated TB years ago, now active tuberculosis again", cond("TB", "TB 2015, treated", historical=True, note_date=ago(40)), cond("TB", "active pulmonary tuberculosis", note_date=ago(3))),
     case("exc_viral_infection", "fail", "HIV negative but HBV DNA positive", result_of("HIV", "negative"), result_of("HBSAG", "positive"), result_of("HBV_DNA", "positive", "HBV DNA 900 IU/mL")),
     case("exc_viral_infection", "unknown", "nothing tested", TALL),
 

@@ -246,6 +246,8 @@ def exc_viral_infection(f: PatientFacts, p: Protocol) -> object:
                      "positive" if is_affirmed(m) else "negative" if is_absent(m) else None)
             if state:
                 key = "TB_DISEASE" if m.label == "TB" and not m.attrs.get("test") else m.label
+                if key == "TB_DISEASE" and state == "positive" and m.historical:
+                    state = "past"  # 'a history of tuberculosis' is not active tuberculosis: to review
                 if part == "HIV" and latest.get(key) is not None and latest[key].attrs["state"] == "positive" and is_own(latest[key]):
                     continue  # HIV infection does not go away: 'HIV-1 RNA < 20 copies/mL' on ART after 'HIV infection since 2011'
                 latest[key] = m.model_copy(update={"attrs": {**m.attrs, "state": state}})
@@ -265,7 +267,8 @@ def exc_viral_infection(f: PatientFacts, p: Protocol) -> object:
                       + ", ".join(quote(m) for m in negatives[:4]) + ").", *negatives[:6])
     if pending:
         part, m = pending[0]
-        what = "a positive IGRA/PPD without active disease stated" if part == "tuberculosis" else "serology positive without a viral load"
+        what = ("past tuberculosis or a positive IGRA/PPD, without active disease stated" if part == "tuberculosis"
+                else "serology positive without a viral load")
         return unknown("exc_viral_infection", EXC, f"{part}: {what} ({quote(m)}); {MANUAL_REVIEW}.", m)
     return unknown("exc_viral_infection", EXC, "No HBV, HCV, HIV, syphilis or tuberculosis result is documented.")
 
@@ -292,8 +295,8 @@ def _viral_part_status(part: str, s: dict[str, str]) -> Optional[str]:
         # the protocol excludes active tuberculosis: a positive IGRA/PPD alone is latent infection, to review
         if s.get("TB_DISEASE") == "positive":
             return "positive"
-        if s.get("TB") == "positive" and s.get("TB_DISEASE") != "negative":  # 'latent TB treated; no active TB'
-            return "needs_dna"
+        if s.get("TB_DISEASE") == "past" or (s.get("TB") == "positive" and s.get("TB_DISEASE") != "negative"):
+            return "needs_dna"  # 'history of TB', a positive IGRA alone; but 'latent TB treated; no active TB' passes
         return "negative" if "negative" in s.values() else None
     values = set(s.values())
     if "positive" in values:
