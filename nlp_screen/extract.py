@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from .components import doc_text
 from .components.context import context_cues
 from .extractors import Found, load_vocabulary
-from .extractors.base import clause_before, compiled, words_regex
+from .extractors.base import clause_before, compiled, words_regex, wrapped_break
 from .extractors.readers import (
     read_course,
     read_nyha_class,
@@ -212,6 +212,7 @@ def _is_therapy(span: Span) -> bool:
 def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections: "SectionIndex",
              date_found: Optional[Found], vocabulary: dict, section_context: dict, line: int) -> Optional[Mention]:
     section = sections.category_at_char(span.start_char)
+    absence_only = False  # a target rule's 'absence_only': kept only when negated
     if found is not None:
         kind, label = found.kind, found.label
         fields: dict[str, Any] = {"value": found.value, "high": found.high, "unit": found.unit, "attrs": dict(found.attrs)}
@@ -228,6 +229,7 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
         if meta.pop("field_label_only", False) and not _FIELD_LABEL_END.match(text, span.end_char):
             return None  # the bare 'autoimmune' names a disease only as a form's label ('Autoimmune: No'), not in
             # 'autoimmune panel negative'
+        absence_only = meta.pop("absence_only", False)
         label = meta.pop("category", kind.upper())
         name = meta.pop("name", None) or span.text
         fields = {"attrs": meta}
@@ -246,8 +248,9 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
         # an infusion record: the dose its line says was given that day (not its 'Regimen: ... scheduled' header,
         # not 'Prior X administrations')
         fields["attrs"]["current"] = True
-    if kind == "condition" and _is_topic_heading(span, text):
-        return None  # 'Infection. Recurrent skin colonisation managed ...': a letter's paragraph title
+    if kind == "condition" and (_is_topic_heading(span, text) or _is_panel_title(span, text)):
+        return None  # 'Infection. Recurrent skin colonisation managed ...': a letter's paragraph title; a result
+        # panel's title ('PREGNANCY' over 'Component  Value  Flag ...')
     if kind == "cd5" and fields["attrs"].get("method") is None:
         fields["attrs"]["method"] = _cd5_method(section, note.note_type, vocabulary)
     context = span._  # spaCy builds a new extension view on every `span._`: one for the five flags
@@ -259,6 +262,8 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
         # systolic function')
         flags["negated"] = False
         cues.pop("negated", None)
+    if absence_only and not flags["negated"]:
+        return None  # 'No infections since relapse' documents an absence; 'infections during induction' no episode
     _apply_test_result(fields["attrs"], flags, cues)
     for flag in section_flags(section_context, section, kind, label):
         if flag == "ignore":
@@ -316,12 +321,31 @@ def _is_topic_heading(span: Span, text: str) -> bool:
             or text.endswith(". ", 0, span.start_char)) and after in (".", ":")
 
 
+def _is_panel_title(span: Span, text: str) -> bool:
+    """A finding's name alone on its line, over a results table's header row, names the panel: 'PREGNANCY' /
+    'Component   Value   Flag   Ref range ...'; 'HEPATITIS PANEL:' / 'Test  Result ...'."""
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    line_end = text.find("\n", span.end_char)
+    if line_end < 0 or not _BLANK.fullmatch(text, line_start, span.start_char):
+        return False
+    return (_PANEL_TITLE_END.fullmatch(text, span.end_char, line_end) is not None
+            and _TABLE_HEADER.match(text, line_end + 1) is not None)
+
+
+_BLANK = re.compile(r"[^\S\n]*")
+_PANEL_TITLE_END = re.compile(r"(?:[^\S\n]+(?:panel|screen|tests?|studies|serology|results?))?[^\S\n]*:?[^\S\n]*", re.I)
+# a results table's header row: its first column's name, then more columns after a run of blanks
+_TABLE_HEADER = re.compile(r"[^\S\n]*\|?[^\S\n]*(?:Component|Test(?:\s+name)?|Analyte|Lab|Result|Name|Parameter)"
+                           r"(?:[^\S\n]{2,}|[^\S\n]*\|)\S", re.I)
+
+
 # what ends a form's field label: 'Autoimmune: No', 'Autoimmune (active): N'
 _FIELD_LABEL_END = re.compile(r"[^\S\n]*(?:\([^)\n]{0,30}\)[^\S\n]*)?:")
 _HISTORY_TITLE = re.compile(r"[^\S\n]+(?:history|hx|summary|log)\b", re.I)
 _TABLE_CELL = re.compile(r"(?:[^\n|]*\|)+[^\S\n]*")
 _CELL_END = re.compile(r"[^\S\n]*\|")
-_SHORT_ANSWER = re.compile(r"[^\S\n]*(?:none|no|nil|denies|denied|negative|neg|absent|yes|n/?a)\b[^\S\n]*[.;,]?[^\S\n]*(?:\n|$)", re.I)
+_SHORT_ANSWER = re.compile(r"[^\S\n]*(?:none|no|nil|denies|denied|negative|neg|absent|yes|n/?a)\b(?:[^\S\n]+(?:active|current|currently|known|"
+                           r"documented|reported|identified|noted|present|seen)\b)?[^\S\n]*(?:[.;,]|\n|$)", re.I)
 
 
 # what may stand before a heading word on its line: a bullet or an item number ('- Infection: no active infection')
@@ -435,7 +459,9 @@ class SectionIndex:
             out.append((start, cat, title_end))
             if cat in fields:
                 stop = rows[i + 1][0] if i + 1 < len(rows) else len(text)
-                end = foreign_label_line(text, title_end or start, stop, fields[cat])
+                ends = [e for e in (foreign_label_line(text, title_end or start, stop, fields[cat]),
+                                    inline_field_end(text, title_end, stop, fields[cat])) if e is not None]
+                end = min(ends) if ends else None
                 if end is not None:
                     out.append((end, None, None))
         self._starts, self._cats, self._title_ends = (list(column) for column in zip(*out))
@@ -456,6 +482,33 @@ class SectionIndex:
 
 # a label may carry its date: 'Serology 09/2025:', 'Labs 10/13:'
 _LABEL_LINE = re.compile(r"\n[^\S\n]*(?:[-*\u2022][^\S\n]*)?([A-Za-z][\w /&'().-]{0,40}?)[^\S\n]*:")
+
+
+_BULLET = re.compile(r"[^\S\n]*(?:[-*\u2022>]|\d{1,2}[.)])")
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def inline_field_end(text: str, title_end: Optional[int], stop: int, members: frozenset[str]) -> Optional[int]:
+    """Where a field written on its label's line ends: 'Family history: mother with breast cancer.' / 'No prior
+    CAR-T.' (the next line is the patient's again). Lines that continue it stay: a hard-wrapped line, a list item,
+    a line naming one of `members` ('Father: MI at 60', 'Pancreatic cancer in grandfather'). None for a label alone
+    on its line (its items follow)."""
+    if title_end is None:
+        return None
+    line_end = text.find("\n", title_end, stop)
+    if line_end < 0 or not text[title_end:line_end].strip(" \t:"):
+        return None
+    pos = line_end + 1
+    while pos < stop:
+        nxt = text.find("\n", pos, stop)
+        nxt = stop if nxt < 0 else nxt
+        if not text[pos:nxt].strip():
+            return pos
+        words = {w.lower() for w in _WORD.findall(text, pos, nxt)}
+        if not (wrapped_break(text, pos) or _BULLET.match(text, pos, nxt) or words & members):
+            return pos
+        pos = nxt + 1
+    return None
 
 
 def foreign_label_line(text: str, start: int, stop: int, members: frozenset[str]) -> Optional[int]:

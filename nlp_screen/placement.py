@@ -15,7 +15,8 @@ _DATE_REACH = 60
 # 'HBsAg: REACTIVE (was nonreactive 09/2024)',
 # '... on blood flow 09/30/2024). Yellow fever vaccine' (a sentence ends between them), '08/20/2025  Indication:
 # cumulative anthracycline (CHOEP x3)' (the exam's date; an indication names what came before it).
-_SEPARATES = re.compile(r"\b(?:previously|prior|formerly|compared|baseline)\b|\(\s*(?:was|were)\b|[.;](?:\s|$)"
+# An initial's full stop ends no sentence: 'in 03/2023 by E. coli bacteremia'.
+_SEPARATES = re.compile(r"\b(?:previously|prior|formerly|compared|baseline)\b|\(\s*(?:was|were)\b|(?-i:(?<![\s(][A-Z]))\.(?:\s|$)|;(?:\s|$)"
                         r"|\b(?:indications?|reason\s+for\s+(?:study|exam|examination|referral|consult))\s*:", re.I)
 # For a therapy, also a test or procedure between it and the date: the date is the test's ('Response to
 # re-induction: bone marrow aspirate/biopsy done 09/22/2025', 'refractory to azacitidine), CD5 expressed (IHC

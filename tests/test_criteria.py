@@ -212,6 +212,9 @@ CASES = [
     case("inc_renal_function", "fail", "223 umol/L is 2.1x", lab("creatinine", 223, "umol/L")),
     case("inc_renal_function", "pass", "2.9 earlier, 1.3 most recent", lab("creatinine", 2.9, "mg/dL", note_date="2025-04-01"), lab("creatinine", 1.3, "mg/dL", note_date="2025-05-20")),
     case("inc_renal_function", "pass", "Cr 2.9 -> 1.4 in one note: the later position wins", lab("creatinine", 2.9, "mg/dL", note_id="L1"), lab("creatinine", 1.4, "mg/dL", note_id="L1")),
+    case("inc_renal_function", "fail", "a bare 204 umol/L restates the table's '204 H  45-90 umol/L' of the day before: 2.3x", lab("creatinine", 204, "umol/L", uln=90, note_date="2025-05-15"), lab("creatinine", 204, "umol/L", note_date="2025-05-16")),
+    case("inc_renal_function", "pass", "a different value does not borrow a ULN: 204 umol/L is 1.9x the reference 106", lab("creatinine", 191, "umol/L", uln=90, note_date="2025-05-15"), lab("creatinine", 204, "umol/L", note_date="2025-05-16")),
+    case("inc_renal_function", "pass", "nor does the same number in another unit", lab("creatinine", 204, "mg/dL", uln=90, note_date="2025-05-01"), lab("creatinine", 204, "umol/L", note_date="2025-05-16")),
     case("inc_renal_function", "unknown", "no creatinine", TALL),
 
     # ---- inc_hepatic_function: ALT/AST <= 3x ULN (5x with liver involvement), bilirubin <= 2x ULN
@@ -263,6 +266,9 @@ CASES = [
     case("exc_active_cns", "pass", "CSF negative", result_of("CNS_INVOLVEMENT", "negative", "CSF negative for malignant cells")),
     case("exc_active_cns", "pass", "'no CNS involvement'", cond("CNS_INVOLVEMENT", "no CNS involvement", negated=True)),
     case("exc_active_cns", "pass", "CNS1", cond("CNS_NEGATIVE", "CNS1")),
+    case("exc_active_cns", "unknown", "'CNS status indeterminate (traumatic tap with blasts)' after an older 'no CNS disease'", cond("CNS_INVOLVEMENT", "no CNS disease", negated=True, note_date=ago(20)), cond("CNS_INVOLVEMENT", "CNS status indeterminate", uncertain=True, note_date=ago(5))),
+    case("exc_active_cns", "pass", "an indeterminate tap, then a clean repeat LP: CNS1", cond("CNS_INVOLVEMENT", "CNS status indeterminate", uncertain=True, note_date=ago(20)), cond("CNS_NEGATIVE", "CNS1", note_date=ago(5))),
+    case("exc_active_cns", "unknown", "a relative's uncertain CNS status is not the patient's", cond("CNS_INVOLVEMENT", "possible CNS disease", uncertain=True, family=True)),
     case("exc_active_cns", "pass", "latest CSF negative after an older positive", result_of("CNS_INVOLVEMENT", "positive", "CSF positive", note_date="2025-01-10"), result_of("CNS_INVOLVEMENT", "negative", "CSF negative", note_date="2025-05-10")),
     case("exc_active_cns", "fail", "latest CSF positive after an older negative", result_of("CNS_INVOLVEMENT", "negative", "CSF negative", note_date="2025-01-10"), result_of("CNS_INVOLVEMENT", "positive", "CSF positive", note_date="2025-05-10")),
     case("exc_active_cns", "pass", "CNS2 at diagnosis, resolved", cond("CNS_INVOLVEMENT", "CNS involvement at diagnosis, resolved", historical=True, course="resolved")),

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from typing import Iterable, Optional
 
-from ..facts import PatientFacts, is_absent, is_affirmed, is_own, test_result
+from ..facts import PatientFacts, is_absent, is_affirmed, is_own, is_possible, test_result
 from ..models import Mention
 from ..protocol import Protocol
 from .common import MANUAL_REVIEW, failed, last_day, passed, quote, unknown, when_text
@@ -48,7 +48,11 @@ def exc_prior_cell_therapy(f: PatientFacts, p: Protocol) -> object:
 
 
 def _cns_state(m: Mention) -> Optional[str]:
-    """'positive' / 'negative' / None for one CNS mention (disease words, CSF tests, CNS1-3 grades)."""
+    """'positive' / 'negative' / 'undetermined' / None for one CNS mention (disease words, CSF tests, CNS1-3 grades);
+    'undetermined' for the patient's own status written as uncertain ('CNS status indeterminate, traumatic tap with
+    blasts', 'blasts may represent contamination rather than CNS disease')."""
+    if is_possible(m):
+        return "undetermined"
     result = test_result(m)
     if m.attrs.get("test"):
         return result
@@ -63,7 +67,8 @@ def _cns_state(m: Mention) -> Optional[str]:
 
 
 def exc_active_cns(f: PatientFacts, p: Protocol) -> object:
-    ms = [m for m in f.of("condition", "CNS_INVOLVEMENT", "CNS_NEGATIVE") if _cns_state(m)]
+    ms = [m for m in f.of("condition", "CNS_INVOLVEMENT", "CNS_NEGATIVE", where=lambda m: is_own(m) or is_possible(m))
+          if _cns_state(m)]
     current = [m for m in ms if not (m.historical and _cns_state(m) == "positive")]
     m = f.latest(current)
     if m is None:
@@ -71,6 +76,8 @@ def exc_active_cns(f: PatientFacts, p: Protocol) -> object:
             return unknown("exc_active_cns", EXC, f"Only prior CNS involvement is documented ({quote(ms[-1])}); {MANUAL_REVIEW}.", ms[-1])
         return unknown("exc_active_cns", EXC, "CNS status is not documented.")
     state = _cns_state(m)
+    if state == "undetermined":
+        return unknown("exc_active_cns", EXC, f"CNS status undetermined{when_text(m)} ({quote(m)}); {MANUAL_REVIEW}.", m)
     if state == "positive":
         return failed("exc_active_cns", EXC, f"Active CNS involvement{when_text(m)} ({quote(m)}).", m)
     return passed("exc_active_cns", EXC, f"CNS {'involvement resolved' if state == 'resolved' else 'negative'}{when_text(m)} ({quote(m)}).", m)

@@ -327,15 +327,28 @@ def select_lab(f: PatientFacts, analyte: str) -> Optional[Mention]:
     return (same or [last])[-1]
 
 
-def lab_ratio(m: Mention, p: Protocol) -> tuple[Optional[float], str]:
-    """value / ULN, with the written ULN when there is one, else the contract's reference limit for the unit."""
+def lab_ratio(m: Mention, p: Protocol, f: Optional[PatientFacts] = None) -> tuple[Optional[float], str, Optional[Mention]]:
+    """value / ULN: the ULN written beside the value; else the one written beside the same result restated elsewhere
+    (the same test, value and unit: 'creatinine 204 umol/L' in an assessment, '204 H ... 45-90 umol/L' in the results
+    table), returned as the third item; else the contract's reference limit for the unit. A different value does
+    not borrow another reading's ULN."""
     uln = m.attrs.get("uln")
-    source = "written ULN"
-    if not uln:
-        unit = m.unit or _guess_unit(m, p)
-        uln = getattr(p.reference_limits, m.label).get(unit)
-        source = f"reference ULN {fmt(uln)} {unit}"
-    return (m.value / uln if uln else None), source
+    if uln:
+        return m.value / uln, "written ULN", None
+    unit = m.unit or _guess_unit(m, p)
+    lab_range = _restated_with_uln(f, m, unit, p) if f is not None else None
+    if lab_range is not None:
+        uln = lab_range.attrs["uln"]
+        return m.value / uln, f"ULN {fmt(uln)} {unit}, written with the same result: {quote(lab_range)}", lab_range
+    uln = getattr(p.reference_limits, m.label).get(unit)
+    return (m.value / uln if uln else None), f"reference ULN {fmt(uln)} {unit}", None
+
+
+def _restated_with_uln(f: PatientFacts, m: Mention, unit: str, p: Protocol) -> Optional[Mention]:
+    """The latest reading of the same result (test, value, unit) written with its ULN."""
+    ranged = [o for o in f.of("lab", m.label, where=is_affirmed)
+              if o.attrs.get("uln") and o.value == m.value and (o.unit or _guess_unit(o, p)) == unit]
+    return f.latest(ranged) if ranged else None
 
 
 def _guess_unit(m: Mention, p: Protocol) -> str:
@@ -349,14 +362,15 @@ def inc_renal_function(f: PatientFacts, p: Protocol) -> object:
     m = select_lab(f, "creatinine")
     if m is None:
         return unknown("inc_renal_function", INC, "No creatinine is documented.")
-    ratio, source = lab_ratio(m, p)
+    ratio, source, lab_range = lab_ratio(m, p, f)
     limit = p.v("creatinine_max_x_uln")
     if ratio is None:
         return unknown("inc_renal_function", INC, f"Creatinine {fmt(m.value)} has no usable ULN.", m)
     text = f"Creatinine {fmt(m.value)}{' ' + m.unit if m.unit else ''}{when_text(m)} is {ratio:.2f} x ULN ({source})"
+    evidence = [m] + ([lab_range] if lab_range is not None else [])
     if ratio <= limit:
-        return passed("inc_renal_function", INC, f"{text}, within {fmt(limit)} x ULN.", m)
-    return failed("inc_renal_function", INC, f"{text}, above {fmt(limit)} x ULN.", m)
+        return passed("inc_renal_function", INC, f"{text}, within {fmt(limit)} x ULN.", *evidence)
+    return failed("inc_renal_function", INC, f"{text}, above {fmt(limit)} x ULN.", *evidence)
 
 
 def inc_hepatic_function(f: PatientFacts, p: Protocol) -> object:
@@ -364,23 +378,30 @@ def inc_hepatic_function(f: PatientFacts, p: Protocol) -> object:
     t_limit = p.v("transaminase_max_x_uln_liver_involvement" if liver else "transaminase_max_x_uln")
     limits = {"alt": t_limit, "ast": t_limit, "bilirubin": p.v("bilirubin_max_x_uln")}
     parts, over = [], []
+    ranges: dict[int, Mention] = {}  # the lab's own ULN a reading was measured against (lab_ratio)
     for analyte, limit in limits.items():
         m = select_lab(f, analyte)
         if m is None:
             continue
-        ratio, _ = lab_ratio(m, p)
+        ratio, _, lab_range = lab_ratio(m, p, f)
         if ratio is None:
             continue
+        if lab_range is not None:
+            ranges[id(m)] = lab_range
         parts.append((m, ratio, limit))
         if ratio > limit:
             over.append((m, ratio, limit))
     if over:
         text = "; ".join(f"{display(m.label)} {fmt(m.value)} is {r:.1f} x ULN (limit {fmt(l)})" for m, r, l in over)
-        return failed("inc_hepatic_function", INC, text + ".", *[m for m, _, _ in over])
+        return failed("inc_hepatic_function", INC, text + ".", *_with_ranges([m for m, _, _ in over], ranges))
     if parts:
         text = ", ".join(f"{display(m.label)} {r:.1f} x ULN" for m, r, _ in parts)
-        return passed("inc_hepatic_function", INC, f"{text}: within limits.", *[m for m, _, _ in parts])
+        return passed("inc_hepatic_function", INC, f"{text}: within limits.", *_with_ranges([m for m, _, _ in parts], ranges))
     return unknown("inc_hepatic_function", INC, "No ALT, AST or bilirubin is documented.")
+
+
+def _with_ranges(readings: list[Mention], ranges: dict[int, Mention]) -> list[Mention]:
+    return readings + [ranges[id(m)] for m in readings if id(m) in ranges]
 
 
 def inc_pulmonary_function(f: PatientFacts, p: Protocol) -> object:

@@ -188,8 +188,13 @@ def clause_before(text: str, pos: int, limit: int = 120) -> str:
 
 
 def _last_full_stop(window: str) -> int:
-    """Offset of the last '. ' that ends a sentence: not a genus's initial ('for the S. mitis bacteremia')."""
-    stop = window.rfind(". ")
+    """Offset of the last '. ' (or '.,', a line break flattened to a comma in exported text: 'one partner.,FAMILY
+    HISTORY:') that ends a sentence: not a genus's initial ('for the S. mitis bacteremia')."""
+    return max(_last_stop(window, ". "), _last_stop(window, ".,"))
+
+
+def _last_stop(window: str, mark: str) -> int:
+    stop = window.rfind(mark)
     while stop > 0 and window[stop - 1].isupper() and (stop == 1 or not window[stop - 2].isalpha()):
-        stop = window.rfind(". ", 0, stop)
+        stop = window.rfind(mark, 0, stop)
     return stop

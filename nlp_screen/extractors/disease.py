@@ -105,7 +105,8 @@ def _noun_after(text: str, end: int) -> str:
     return _NOUN_END.split(m.group(0), 1)[0] if m else ""
 
 
-_STAGE = re.compile(r"\bstage\s+(0|IV|I{1,3}|[1-4])\s*([ABE])?\s*([12])?(?![\w])", re.I)
+# 'stage IVA1', 'staged as IIB', 'I would stage her as IVA1'
+_STAGE = re.compile(r"\bstage(?:d|\s+(?:him|her|them|the\s+patient|this))?(?:\s+as)?\s+(0|IV|I{1,3}|[1-4])\s*([ABE])?\s*([12])?(?![\w])", re.I)
 _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 _TNMB = re.compile(r"\bT([1-4])[a-c]?\s*,?\s*N([0-3])[a-c]?\s*,?\s*M([01])[a-c]?\s*,?\s*B([0-2])[a-c]?\b")
 

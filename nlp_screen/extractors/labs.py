@@ -71,8 +71,8 @@ def find_labs(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
         while (c := _CHAIN.match(text, pos)) is not None:
             values.append((c.start(1), c.end(), float(c[1]), c[2]))
             pos = c.end()
-        unit = next((u for *_, u in reversed(values) if u), None)
-        uln = _upper_limit(text, pos)
+        uln, column_unit = _upper_limit(text, pos)
+        unit = next((u for *_, u in reversed(values) if u), None) or column_unit
         if uln is None:
             uln = _stated_upper_limit(text, pos, matches[k + 1].start() if k + 1 < len(matches) else len(text))
         for i, (vs, ve, value, own_unit) in enumerate(values):
@@ -111,9 +111,12 @@ def _paired_transaminases(text: str):
 _RATIO = re.compile(r"\s*[x×]\s*(?:the\s+)?(?:ULN|upper\s+limit(?:\s+of\s+normal)?)\b", re.I)
 
 
-# a table row's unbracketed reference column, last on its line: '88 U/L     0-40     H'
+# a result export's last column, the date (and time) of the result: '... umol/L   03/10/2025 08:05'
+_DATE_CELL = r"(?:[ \t|]+(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})(?:[ \t]+\d{1,2}:\d{2})?)?"
+# a table row's unbracketed reference column, last on its line but for a unit, a flag or a date: '88 U/L     0-40
+# H', 'Total bilirubin   9     3-21    umol/L   03/10/2025' (group 3: the unit written after the range)
 _TABLE_RANGE = re.compile(rf"(?:\s*\((?:H|L)\)|[ \t]*{_FLAG}(?=[ \t|]))?[ \t|]*({_NUM})\s*[-–]\s*({_NUM})"
-                          rf"(?=[ \t]*{_FLAG}?[ \t]*(?:{_UNITS})?[ \t]*{_FLAG}?[ \t]*\|?[ \t]*$)", re.M)
+                          rf"(?=[ \t]*{_FLAG}?[ \t]*({_UNITS})?[ \t]*{_FLAG}?{_DATE_CELL}[ \t]*\|?[ \t]*$)", re.M)
 # one cell of a trend row: a number, maybe flagged ('2.9 H', '2.6*', '48 (H)'), standing alone between blanks
 _CELL = re.compile(rf"[ \t|]+({_NUM})(?:[ \t]*(?:{_FLAG}|\((?:H|L)\)))?(?=[ \t|]|$)", re.M)
 # a reference-range column before the values: '0.3-1.2', '<= 40'
@@ -121,7 +124,7 @@ _RANGE_CELL = re.compile(rf"[ \t|]+{_RANGE_TEXT}(?=[ \t|]|$)", re.M)
 # after the analyte's name: '(mg/dL)', a bare 'mg/dL' before the first column, or ':'
 _ROW_HEAD = re.compile(rf"(?:[ \t]*(?:\(\s*{_UNIT}\s*\)|{_UNIT}(?=[ \t|])|:))?", re.I)
 # the end of a trend row: maybe a reference range, maybe a unit
-_ROW_TAIL = re.compile(rf"[ \t|]*(?:{_RANGE_TEXT})?[ \t]*{_UNIT}?[ \t|]*$", re.M | re.I)
+_ROW_TAIL = re.compile(rf"[ \t|]*(?:{_RANGE_TEXT})?[ \t]*{_UNIT}?{_DATE_CELL}[ \t|]*$", re.M | re.I)
 
 
 def _trend_row(text: str, pos: int) -> Optional[tuple[list[tuple[int, int, float]], Optional[float], Optional[str]]]:
@@ -147,11 +150,14 @@ def _trend_row(text: str, pos: int) -> Optional[tuple[list[tuple[int, int, float
     return cells, uln, _norm_unit(unit or tail[2])
 
 
-def _upper_limit(text: str, pos: int) -> Optional[float]:
+def _upper_limit(text: str, pos: int) -> tuple[Optional[float], Optional[str]]:
     """The ULN written after a value: '(0.70-1.30)', '(ULN 40)', '[ref 10-40]', '(<21)', or a table row's
-    unbracketed reference column ('88 U/L     0-40     H')."""
-    r = _RANGE.match(text, pos) or _TABLE_RANGE.match(text, pos)
-    return float(r[2]) if r else None
+    unbracketed reference column ('88 U/L     0-40     H'), with the unit a table writes after that column."""
+    if r := _RANGE.match(text, pos):
+        return float(r[2]), None
+    if r := _TABLE_RANGE.match(text, pos):
+        return float(r[2]), r[3]
+    return None, None
 
 
 _STATED_ULN = re.compile(r"\b(?:ULN|upper\s+limit(?:\s+of\s+normal)?)\s*(?:of|is|=|:)?\s*(\d+(?:\.\d+)?)(?!\.?\d|\s*x)", re.I)
@@ -164,6 +170,9 @@ def _stated_upper_limit(text: str, pos: int, next_analyte: int) -> Optional[floa
     (ULN 1.1 on our lab)'."""
     end = min(pos + _STATED_REACH, next_analyte)
     clause = _CLAUSE_END.search(text, pos, end)
+    if clause is not None and text.count("(", pos, clause.start()) > text.count(")", pos, clause.start()):
+        close = text.find(")", clause.start(), end)  # a ';' inside brackets: '204 umol/L (05/15; lab ULN 90 umol/L)'
+        clause = _CLAUSE_END.search(text, close, end) if close >= 0 else clause
     m = _STATED_ULN.search(text, pos, clause.start() if clause else end)
     return float(m[1]) if m else None
 

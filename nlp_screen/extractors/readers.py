@@ -14,7 +14,9 @@ _NUMBER_RESULT = re.compile(r"^\W{0,3}(?:\((?:q?PCR|RT-PCR|NAAT|quant(?:itative)
                             r"(?:[<>]=?\s*)?(\d[\d,]*(?:\.\d+)?)(?:\s*[x×*]\s*10\s*(?:\^|\*\*|e)?\s*[-−]?\d+|e[-+]?\d+)?"
                             r"\s*(?:log(?:10)?\s*)?(?:IU/mL|copies/mL|IU/ml|copies)", re.I)
 # a quantitative hCG, the specimen words between ('hCG, serum, quant ..... <2.0 mIU/mL')
-_MIU_RESULT = re.compile(r"^[^\d<>\n]{0,30}?([<>]=?\s*)?(\d[\d,]*(?:\.\d+)?)\s*mIU/mL", re.I)
+# or a results table's row, the unit in its own column after the reference range ('hCG, serum, quantitative   <2
+# <5 (non-pregnant)    mIU/mL   03/10/2025')
+_MIU_RESULT = re.compile(r"^[^\d<>\n]{0,30}?([<>]=?\s*)?(\d[\d,]*(?:\.\d+)?)(?:\s*|[^\S\n]{2,}[^\n]{0,40}?)mIU/mL", re.I)
 _BARE_MINUS = re.compile(r"^\s*:?\s*[-−](?=\s*(?:[,;)]|$))")
 _BARE_PLUS = re.compile(r"^\s*:?\s*\(?\+\)?(?=\s*(?:[,;).]|$)|\w)")
 _NEXT_TEST = re.compile(r"(?:^|[,;]\s*)(?:HIV|HBsAg|anti-HBc|anti-HBs|HBV|HCV|RPR|QFT|QuantiFERON|CMV|EBV|VZV|HTLV|Strongyloides|syphilis|TPPA)", re.I)
@@ -73,7 +75,7 @@ def read_course(text: str, start: int, end: int, vocab: Vocabulary) -> Optional[
     line_end = text.find("\n", end)
     while line_end != -1 and line_end < end + 120 and wrapped_break(text, line_end + 1):
         line_end = text.find("\n", line_end + 1)  # hard-wrapped prose: 'pneumonia of March has\nresolved'
-    before, after = clause_before(text, start, 60), text[end:min(end + 120, len(text) if line_end == -1 else line_end)]
+    before, after = clause_before(text, start, 90), text[end:min(end + 120, len(text) if line_end == -1 else line_end)]
     reason = _REASON_CLAUSE.search(after)  # '..., which I respect given her previous sepsis' is not its course
     if reason:
         after = after[:reason.start()]
@@ -89,7 +91,10 @@ def read_course(text: str, start: int, end: int, vocab: Vocabulary) -> Optional[
 
 
 _DENIED = re.compile(r"\bno\s$|\bnot\s$", re.I)
-_REASON_CLAUSE = re.compile(r",\s*which\b|\s(?:given|because|due to|owing to|after (?:her|his|their))\b", re.I)
+# (a relative clause that tells the condition's own course is not one: 'ITP as a child, which resolved by the age of 9')
+_REASON_CLAUSE = re.compile(r",\s*which\b(?!\s+(?:(?:has|had|have)\s+(?:since\s+|now\s+|long\s+)?(?:been\s+)?|is\s+(?:now\s+)?|was\s+)?"
+                            r"(?:resolved|remitted|cleared|healed|controlled|quiescent|inactive|in\s+remission|stable|active|flaring)\b)"
+                            r"|\s(?:given|because|due to|owing to|after (?:her|his|their))\b", re.I)
 
 
 _HELD = re.compile(r"\b(?:held|not given|deferred|cancelled|canceled|omitted|skipped|on hold|withheld|hold|never started|"

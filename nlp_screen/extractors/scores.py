@@ -49,7 +49,8 @@ def _is_protocol_range(text: str, m: re.Match) -> bool:
     """'requires ECOG 0-2' / 'PS improves to <=2' state a threshold, not the patient's score."""
     before = text[max(0, m.start() - 25):m.start()].lower()
     after = text[m.end():m.end() + 25].lower()
-    return bool(re.search(r"(requir\w*|eligib\w*|criteri\w*|must\s+be|<=|≤|improves to|outside\s+the)\s*$", before)
+    return bool(re.search(r"(?:(?:requir\w*|eligib\w*|criteri\w*|threshold|cut-?off|minimum)(?:\s+(?:of|for|is))?|must\s+be|<=|≤"
+                          r"|improves to|outside\s+the)\s*$", before)
                 or re.match(r"\s*(requirement|criteri|cut-?off|threshold|eligibility|required|needed)", after))
 
 
@@ -93,7 +94,9 @@ def find_lvef(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
 
 # What follows an SpO2 name up to its value: an optional room-air qualifier ('SpO2 RA: 97%', 'SpO2 (room air) 96%'),
 # then a joining word ('of', ':', 'fell to').
-_SPO2_VALUE = re.compile(r"\s*(?P<ra>\(?(?:on\s+)?(?:RA\b|room\s+air)\)?)?\s*(?:of|:|=|was|is|\||(?:fell|dropped|decreased|rose|"
+# A place or time may stand between ('oxygen saturation in the office was 96%', 'pulse oximeter at the pharmacy 97%').
+_SPO2_WHERE = r"(?:\s+(?:in|at)\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?(?=\s+(?:was|is|of|:|=|\d))|\s+(?:today|at\s+rest|this\s+morning))?"
+_SPO2_VALUE = re.compile(r"\s*(?P<ra>\(?(?:on\s+)?(?:RA\b|room\s+air)\)?)?" + _SPO2_WHERE + r"\s*(?:of|:|=|was|is|\||(?:fell|dropped|decreased|rose|"
                          r"improved)\s+to)?\s*(\d{2,3})\s*%", re.I)
 
 
@@ -130,11 +133,65 @@ def find_spo2(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
         if cue is not None and cue.start() < 20:
             end += cue.end()
         out.append(Found(m.start(), end, "spo2", "SPO2", value=value, unit="%", attrs={"room_air": on_room_air}))
+    return out + _spo2_flowsheet(text, room_air, supplemental)
+
+
+# A vitals flowsheet: a header row of column names, the SpO2 column among them, and rows of cells below it
+# ('Date/Time   Temp  HR   SpO2   O2 device' / '06/05/25 09:12   36.7  84   97 %   None (room air)'). Cells are
+# parted by two or more blanks or a '|'.
+_CELLS = re.compile(r"[^\s|](?:[^\S\n|]?[^\s|])*")
+_SPO2_HEADING = re.compile(r"(?:SpO2|SaO2|O2\s*sat(?:uration)?|Sat|Pulse\s*ox)[^\S\n]*(?:\(?%\)?)?", re.I)
+_DEVICE_HEADING = re.compile(r"O2(?:\s*(?:device|delivery|source|therapy))?|Device|Oxygen|Supplemental\s+O2", re.I)
+_PERCENT_CELL = re.compile(r"(\d{2,3})[^\S\n]*%?")
+_NO_DEVICE = re.compile(r"none|nil|-|ra", re.I)
+_SPO2_HEADER_LINE = re.compile(r"(?im)^[^\n]*?\b(?:spo2|sao2|o2\s*sat|sat|pulse\s*ox)\b[^\n]*$")
+
+
+def _spo2_flowsheet(text: str, room_air: re.Pattern, supplemental: re.Pattern) -> list[Found]:
+    out = []
+    for header in _SPO2_HEADER_LINE.finditer(text):
+        cells = [(c.start(), c[0]) for c in _CELLS.finditer(header[0])]
+        if len(cells) < 3 or any(cell[0].isdigit() for _, cell in cells):
+            continue  # a header row names its columns; a line with numbers is a row
+        spo2_col = next((col for col, cell in cells if _SPO2_HEADING.fullmatch(cell)), None)
+        if spo2_col is None:
+            continue
+        device_col = next((col for col, cell in cells if col != spo2_col and _DEVICE_HEADING.fullmatch(cell)), None)
+        starts = [col for col, _ in cells]
+        pos = header.end() + 1
+        while pos < len(text):
+            line_end = text.find("\n", pos)
+            line_end = len(text) if line_end < 0 else line_end
+            found = list(_CELLS.finditer(text, pos, line_end))
+            if len(found) == len(starts):  # one cell a column, aligned or not ('| 06/06/25 | 80 | 93% | 2 L NC |')
+                row = dict(zip(starts, found))
+            else:  # an empty cell: each cell under the column that starts nearest to it
+                row = {}
+                for c in found:
+                    row.setdefault(min(starts, key=lambda col: abs(col - (c.start() - pos))), c)
+            if len(row) < 3:
+                break  # the table ends at a blank line or a line of prose
+            value = row.get(spo2_col)
+            v = _PERCENT_CELL.fullmatch(value[0]) if value is not None else None
+            if v is not None and float(v[1]) <= 100:
+                device = row.get(device_col)
+                out.append(Found(value.start(), value.end(), "spo2", "SPO2", value=float(v[1]), unit="%",
+                                 attrs={"room_air": _device_room_air(device[0] if device else None, room_air, supplemental)}))
+            pos = line_end + 1
     return out
 
 
+def _device_room_air(cell: Optional[str], room_air: re.Pattern, supplemental: re.Pattern) -> Optional[bool]:
+    """An O2-device cell: 'Room air' / 'None (room air)' / 'None' -> True; 'Nasal cannula', '2 L/min' -> False."""
+    if cell is None:
+        return None
+    if room_air.search(cell) or _NO_DEVICE.fullmatch(cell.strip()):
+        return True
+    return False if supplemental.search(cell) else None
+
+
 # a name counts only when a value follows it
-_SPO2_VALUE_AHEAD = (r"(?=\s*(?:\(?(?:on\s+)?(?:ra\b|room\s+air)\)?)?\s*(?:of|:|=|was|is|\||(?:fell|dropped|decreased|rose|"
+_SPO2_VALUE_AHEAD = (r"(?=\s*(?:\(?(?:on\s+)?(?:ra\b|room\s+air)\)?)?" + _SPO2_WHERE + r"\s*(?:of|:|=|was|is|\||(?:fell|dropped|decreased|rose|"
                      r"improved)\s+to)?\s*\d)")  # _SPO2_VALUE's gate, lowercase (run on the lowercased note)
 
 
@@ -153,11 +210,13 @@ _AGE = re.compile(
 # '34M with T-ALL', '45F,', and at a line or sentence start '66M AITL' (checked in Python: one cheap regex pass)
 _AGE_SEX_SHORT = re.compile(r"(\d(?<![\w.]\d)\d)\s?([MF])\b")
 _SHORT_FOLLOWS = re.compile(r"\s+(?:with|w/|who|s/p|presents)\b|,")
-_SHORT_STARTS = ("\n", ": ", ". ", "# ", "\t")
+_SHORT_STARTS = ("\n", ": ", ". ", "# ", "\t", "  ")  # two blanks part a header's fields ('PIKE, Lorraine   62 F')
 # 'Re: Mrs Deborah ANSTRUTHER, 57 years', 'Re: Mrs B, age 58', 'Herr Markus Brandt, 61 years' (letters);
 # 'Patient: Li XX, female, 29 years', 'Re: Chan Ka-wai, 61 M' (a subject line's fields). The age must end its field.
-_AGE_TAIL = (r",\s*(?:(?:male|female|man|woman)\s*,\s*)?(?:(?:age|aged)\s*:?\s*(\d{1,3})\b|(\d{1,3})\s*(?:(?:years|yrs|y)"
-             r"(?:\s*old)?|[MF])(?=[^\S\n]*(?:[,.;)]|\n|$)))")
+# The age ends its field: a comma, stop or line end, or a run of blanks before the next field ('Patient: Lorraine Pike,
+# 62 F     Referral: ...'); a bare number only at the end of the line ('Re: Mrs Lorraine Pike, 62').
+_AGE_TAIL = (r",\s*(?:(?:male|female|man|woman)\s*,\s*)?(?:(?:age|aged)\s*:?\s*(\d{1,3})\b|(\d{1,3})[^\S\n]*(?:(?:years|yrs|y)"
+             r"(?:\s*old)?|[MF]|(?=[^\S\n]*(?:\n|$)))(?=[^\S\n]*(?:[,.;)]|\n|$)|[^\S\n]{2,}))")
 # Literal first (the check of what precedes comes after the first letter, see _AGE): r"\b(?:Mrs|Mr|Ms|Miss|Mx|Herr|Frau|Mme|Mlle|Madame|Monsieur)"
 _AGE_AFTER_TITLE = re.compile(r"(?:M(?<![\w]M)(?:rs|r|s|iss|x|me|lle|adame|onsieur)|H(?<![\w]H)err|F(?<![\w]F)rau)"
                               r"\.?\s+[^\n,]{1,40}" + _AGE_TAIL)
