@@ -144,13 +144,30 @@ _SPO2_HEADING = re.compile(r"(?:SpO2|SaO2|O2\s*sat(?:uration)?|Sat|Pulse\s*ox)[^
 _DEVICE_HEADING = re.compile(r"O2(?:\s*(?:device|delivery|source|therapy))?|Device|Oxygen|Supplemental\s+O2", re.I)
 _PERCENT_CELL = re.compile(r"(\d{2,3})[^\S\n]*%?")
 _NO_DEVICE = re.compile(r"none|nil|-|ra", re.I)
-_SPO2_HEADER_LINE = re.compile(r"(?im)^[^\n]*?\b(?:spo2|sao2|o2\s*sat|sat|pulse\s*ox)\b[^\n]*$")
+# a column name's spellings, found with str.find (a regex over every line cost 0.09-0.14 ms a note)
+_SPO2_COLUMN_WORDS = ("SpO2", "SPO2", "SaO2", "SAO2", "O2 sat", "O2 Sat", "O2sat", "Sat", "SAT", "Pulse ox", "Pulse Ox")
+
+
+def _spo2_header_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line holding an SpO2 column name, once each, in order."""
+    starts = set()
+    for word in _SPO2_COLUMN_WORDS:
+        i = text.find(word)
+        while i >= 0:
+            starts.add(text.rfind("\n", 0, i) + 1)
+            i = text.find(word, i + len(word))
+    lines = []
+    for start in sorted(starts):
+        end = text.find("\n", start)
+        lines.append((start, len(text) if end < 0 else end))
+    return lines
 
 
 def _spo2_flowsheet(text: str, room_air: re.Pattern, supplemental: re.Pattern) -> list[Found]:
     out = []
-    for header in _SPO2_HEADER_LINE.finditer(text):
-        cells = [(c.start(), c[0]) for c in _CELLS.finditer(header[0])]
+    for line_start, line_end in _spo2_header_lines(text):
+        header = text[line_start:line_end]
+        cells = [(c.start(), c[0]) for c in _CELLS.finditer(header)]
         if len(cells) < 3 or any(cell[0].isdigit() for _, cell in cells):
             continue  # a header row names its columns; a line with numbers is a row
         spo2_col = next((col for col, cell in cells if _SPO2_HEADING.fullmatch(cell)), None)
@@ -158,7 +175,7 @@ def _spo2_flowsheet(text: str, room_air: re.Pattern, supplemental: re.Pattern) -
             continue
         device_col = next((col for col, cell in cells if col != spo2_col and _DEVICE_HEADING.fullmatch(cell)), None)
         starts = [col for col, _ in cells]
-        pos = header.end() + 1
+        pos = line_end + 1
         while pos < len(text):
             line_end = text.find("\n", pos)
             line_end = len(text) if line_end < 0 else line_end
