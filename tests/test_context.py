@@ -343,6 +343,18 @@ CASES = [
     ("Psychiatric history reviewed.", "Psychiatric history", {HIST}),
     ("Surgical hx reviewed.", "Surgical hx", {HIST}),
     ("Lives with wife and 3-year-old son.", "3", {FAM}, "AGE"),
+    # --- what a treatment's negation stops at, and statements about people in general
+    ("She declines hydroxychloroquine for her lupus, which I respect.", "lupus", set()),
+    ("No treatment for his psoriasis at present.", "psoriasis", set()),
+    ("No evidence for his CNS involvement.", "CNS involvement", {NEG}),
+    ("A Holter and a 14-day monitor, neither of which showed arrhythmia.", "arrhythmia", {NEG}),
+    ("Infection: none active; afebrile; no antibiotics.", "Infection", {NEG}),
+    ("Comment: We considered angioimmunoblastic T-cell lymphoma because of the vascular background.", "angioimmunoblastic T-cell lymphoma", {UNC}, "DIAGNOSIS"),
+    ("The protocol excludes anyone who has had prior CAR-NK therapy.", "CAR-NK", {HYP, HIST}, "THERAPY"),
+    ("Most T-cell lymphomas express CD5, so I would expect her to qualify.", "CD5", {HYP}, "CD5"),
+    ("Outside records requested (diagnosis date, induction response, date of first complete remission).", "first complete remission", {HYP}, "DISEASE_STATUS"),
+    ("He was the product of a full term, uncomplicated pregnancy.", "pregnancy", {FAM}),
+    ("Her gallstones were seen again after her pregnancy on ultrasound.", "pregnancy", {HIST}),
 ]
 
 
