@@ -481,7 +481,8 @@ class SectionIndex:
 
 
 # a label may carry its date: 'Serology 09/2025:', 'Labs 10/13:'
-_LABEL_LINE = re.compile(r"\n[^\S\n]*(?:[-*\u2022][^\S\n]*)?([A-Za-z][\w /&'().-]{0,40}?)[^\S\n]*:")
+# (a line break, or one an export flattened to a comma after a stop: 'Noncontributory.,OBJECTIVE:')
+_LABEL_LINE = re.compile(r"(?:\n|(?<=[.?!:]),)[^\S\n]*(?:[-*\u2022][^\S\n]*)?([A-Za-z][\w /&'().-]{0,40}?)[^\S\n]*:")
 
 
 _BULLET = re.compile(r"[^\S\n]*(?:[-*\u2022>]|\d{1,2}[.)])")

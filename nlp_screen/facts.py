@@ -6,12 +6,14 @@ which mentions count as the patient's own affirmed facts.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional, Sequence
 
 from .extractors.scores import age_on
 from .models import Mention, NoteFacts
 
+_DOB_FIELD = re.compile(r"(?:DOB|D\.O\.B|date\s+of\s+birth|birth\s*date)", re.I)
 T_CELL_CATEGORIES = ("T-ALL", "T-LBL", "PTCL-NOS", "AITL", "ALCL", "ENKTL", "T-PLL", "ATLL", "MF", "SS", "OTHER-TCL")
 CUTANEOUS_CATEGORIES = ("MF", "SS")
 LEUKEMIA_CATEGORIES = ("T-ALL",)
@@ -89,13 +91,35 @@ class PatientFacts:
 
     @property
     def age(self) -> Optional[Mention]:
-        """The age the most recent note gives, its first statement of one: later ages in a note are often a
-        relative's or a past event's ('Father with HTN ...; now 82 years old', 'pyloric stenosis, age 1')."""
+        """The age from a written birth date; else the age the most recent note gives, its first statement of one:
+        later ages in a note are often a relative's or a past event's ('Father with HTN ...; now 82 years old',
+        'pyloric stenosis, age 1')."""
         ms = self.of("age", where=is_affirmed)
         if not ms:
             return None
+        born = [m for m in ms if m.attrs.get("dob") and _DOB_FIELD.match(m.evidence.text)]
+        if born:
+            ms = born  # a birth-date field counts the age to the screening date: it outranks any age stated ('born
+            # 09/10/2025' in a sentence may be a child's)
         newest = max(self.recency_key(m)[:3] for m in ms)
         return min((m for m in ms if self.recency_key(m)[:3] == newest), key=lambda m: m.evidence.start)
+
+    def age_range(self) -> Optional[tuple[int, int]]:
+        """The patient's possible ages at the screening date: exact from a birth date; from an age stated on an
+        earlier day, that age plus the years that may have passed since ('17-year-old' on 02/10, screened 04/22:
+        17 or 18)."""
+        m = self.age
+        if m is None:
+            return None
+        if m.attrs.get("dob"):
+            years = self.age_years()
+            return years, years
+        stated = int(m.value)
+        said_on = self.when(m) or m.evidence.note_date
+        days = (self.as_of - said_on).days if said_on is not None else 0
+        if days <= 0:
+            return stated, stated
+        return stated + days // 366, stated + -(-days // 365)
 
     def age_years(self) -> Optional[int]:
         """The patient's age in whole years: counted to the screening date from a written birth date, else as

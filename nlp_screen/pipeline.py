@@ -67,7 +67,9 @@ def add_sentences(nlp: Language, patterns: Path) -> None:
 # spaces, which is where a flattened export lost its line break ("PAST MEDICAL HISTORY:     PHYSICAL EXAM:    General
 # appearance: no acute distress"). spaCy gives a word one trailing space and the rest of a run its own token, so
 # three spaces are a whitespace token of two or more. medSpaCy's default is only the line break.
-LINE_START_BEFORE_HEADER = r"(?:[\n\r]+[\s]*|^ {2,})$"
+# (the token before a header: a line break, a run of blanks, or a comma glued to it, a line break an export
+# flattened: 'one partner.,FAMILY HISTORY:')
+LINE_START_BEFORE_HEADER = r"(?:[\n\r]+[\s]*|^ {2,}|^,)$"
 
 
 def add_sectionizer(nlp: Language, patterns: Path) -> None:
@@ -95,9 +97,14 @@ def configure_tokenizer(nlp: Language) -> None:
       pass: measured on 300 MTSamples notes of ~4 KB, 545 notes/s with them, 3,050 notes/s without.
     - A period after a capital letter is split off, so "Denies hepatitis B." gives "B" and "." and the
       rule "hepatitis B" matches at a sentence end (spaCy keeps "B." whole, for initials).
+    - A comma glued after a stop or colon is split off (".,FAMILY HISTORY:" in exports that flatten line breaks).
     Rule literals are tokenized by this same tokenizer, so phrase rules and text stay aligned.
     """
     tokenizer = nlp.tokenizer
     tokenizer.rules = {k: v for k, v in tokenizer.rules.items() if "'" in k or "\u2019" in k}
     suffixes = list(nlp.Defaults.suffixes) + [r"(?<=[A-Z])\."]
     tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    # a comma glued after a sentence's stop is a line break flattened by an export ('one partner.,FAMILY
+    # HISTORY: ,Positive for ...'): split it off so the header's words are tokens of their own
+    infixes = list(nlp.Defaults.infixes) + [r"(?<=[.?!:]),(?=[A-Za-z])", r"(?<=[A-Za-z]):(?=,)"]
+    tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer

@@ -85,7 +85,7 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
             between = text[e:d.start] if d.start >= e else text[d.end:s]
             if d.start >= e and _ON_DATE.fullmatch(between):
                 gap = 0  # 'Labs 03/02/2026: creatinine 3.1 mg/dL on 06/07/2024': the mention's own date, not its label's
-            if not _separated(between, is_therapy and d.start >= e) and (best is None or gap < best[0]):
+            if not _separated(between, is_therapy and d.start >= e, is_therapy and d.end <= s) and (best is None or gap < best[0]):
                 best = (gap, i)
         if best is not None:
             claimed.setdefault(best[1], []).append((best[0], d))
@@ -171,10 +171,15 @@ def _parenthesised_in(text: str, start: int, mentions: list, line_mentions, i: i
     return j
 
 
-def _separated(between: str, therapy_then_date: bool) -> bool:
+def _separated(between: str, therapy_then_date: bool, date_then_therapy: bool = False) -> bool:
     """Whether the words between a mention and a date give the date to something else (_SEPARATES; after a therapy,
-    also a test or procedure: _SEPARATES_THERAPY)."""
-    return bool(_SEPARATES.search(between) or (therapy_then_date and _SEPARATES_THERAPY.search(between)))
+    also a test or procedure: _SEPARATES_THERAPY; before a therapy, 'after': 'Bone marrow collected 04/15/2025
+    (after 2 cycles venetoclax ...)' dates the marrow)."""
+    return bool(_SEPARATES.search(between) or (therapy_then_date and _SEPARATES_THERAPY.search(between))
+                or (date_then_therapy and _AFTER_BETWEEN.search(between)))
+
+
+_AFTER_BETWEEN = re.compile(r"\b(?:after|following|post)\b", re.I)
 
 
 # How far up a flowsheet's header line of dates may stand above a row, and how many characters a value may stand

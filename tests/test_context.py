@@ -355,6 +355,20 @@ CASES = [
     ("Outside records requested (diagnosis date, induction response, date of first complete remission).", "first complete remission", {HYP}, "DISEASE_STATUS"),
     ("He was the product of a full term, uncomplicated pregnancy.", "pregnancy", {FAM}),
     ("Her gallstones were seen again after her pregnancy on ultrasound.", "pregnancy", {HIST}),
+    # --- shorthand, questions answered, boards and second opinions
+    ("MRI brain 4/4: Ø leptomeningeal enhancement, Ø parenchymal lesion.", "leptomeningeal enhancement", {NEG}),
+    ("prior CAR-T? -> no.", "CAR-T", {NEG, HIST}, "THERAPY"),
+    ("Other malignancy? no.", "Other malignancy", {NEG}, "DIAGNOSIS"),
+    ("Is this relapse? Not clear.", "relapse", {UNC}, "DISEASE_STATUS"),
+    ("CD5 add-on still pending. Do NOT assume CD5+.", "CD5+", {HYP}, "CD5"),
+    ("Switched to Lovenox assuming the patient was less lethargic.", "lethargic", set()),
+    ("CMV reactivation not confirmed. No active infection.", "CMV reactivation", {UNC}),
+    ("Folic acid 1 mg daily (pralatrexate premedication).", "pralatrexate", {HYP}, "THERAPY"),
+    ("The hypothesis of AITL was raised because of the focal PD-1 - rejected.", "AITL", {UNC}, "DIAGNOSIS"),
+    ("Transformation to DLBCL was raised - rejected: no sheets of large cells.", "DLBCL", {UNC}, "DIAGNOSIS"),
+    ("AITL (reclassified from PTCL-NOS by the University review).", "PTCL-NOS", {NEG}, "DIAGNOSIS"),
+    ("PTCL-NOS (the outside ALCL diagnosis was overruled by our second opinion).", "ALCL", {NEG}, "DIAGNOSIS"),
+    ("PTCL-NOS (the outside ALCL diagnosis was overruled by our second opinion).", "PTCL-NOS", set(), "DIAGNOSIS"),
 ]
 
 

@@ -33,6 +33,11 @@ CASES = [
     case("inc_age", "fail", "the most recent note decides", age(44, note_date="2024-01-10"), age(77, note_date="2025-03-01")),
     case("inc_age", "fail", "a birth date counts to the screening date, not the note's", age(18, text="DOB: 06/22/2007", dob="2007-06-22", note_date="2025-05-30")),
     case("inc_age", "unknown", "no age", TALL),
+    case("inc_age", "unknown", "'17-year-old' 70 days before screening: 17 or 18 now", age(17, note_date=ago(70))),
+    case("inc_age", "fail", "'17-year-old' said on the screening date", age(17)),
+    case("inc_age", "pass", "a birth date outranks a newer note's stated age: born 2007-02-20 is 18 on 2025-06-01", age(17, text="DOB: 02/20/2007", dob="2007-02-20", note_date=ago(120)), age(17, note_date=ago(100))),
+    case("inc_age", "unknown", "'75-year-old' 200 days before screening: 75 or 76 now", age(75, note_date=ago(200))),
+    case("inc_age", "fail", "'74-year-old' 800 days before screening is at least 76 now", age(74, note_date=ago(800))),
     case("inc_age", "pass", "17 last year, 18 in the newest note", age(17, note_date="2024-05-01"), age(18)),
 
     # ---- inc_diagnosis: an affirmed T-ALL or eligible T-cell lymphoma
@@ -97,6 +102,8 @@ CASES = [
     case("inc_relapsed_refractory", "pass", "lymphoma refractory after CHOP and GDP", PTCL, therapy("chemotherapy", "CHOP", level="regimen"), therapy("chemotherapy", "GDP", level="regimen"), status("REFRACTORY", "refractory")),
     case("inc_relapsed_refractory", "pass", "lymphoma relapse after autologous HSCT", PTCL, status("RELAPSE_POST_HSCT", "relapsed after auto-HSCT")),
     case("inc_relapsed_refractory", "fail", "lymphoma relapse after a single line without HSCT", PTCL, therapy("chemotherapy", "CHOP", level="regimen"), status("RELAPSE", "relapsed")),
+    case("inc_relapsed_refractory", "unknown", "relapse after CHOP, then '? azacitidine vs ? romidepsin' at an outside centre: a second line unconfirmed", PTCL, therapy("chemotherapy", "CHOP", level="regimen"), status("RELAPSE", "relapsed"), therapy("chemotherapy", "azacitidine", uncertain=True)),
+    case("inc_relapsed_refractory", "unknown", "relapse after one line, but 'it does not state whether she achieved complete remission'", PTCL, therapy("chemotherapy", "CHOP", level="regimen"), status("RELAPSE", "recurrent"), status("CR", "complete remission", uncertain=True)),
     case("inc_relapsed_refractory", "unknown", "lymphoma relapse after outside 'chemotherapy' whose regimens and lines are unknown", PTCL, therapy("chemotherapy", "chemotherapy", "IV chemotherapy at an outside centre", level="regimen"), status("RELAPSE", "recurrent")),
     case("inc_relapsed_refractory", "pass", "lymphoma: CHOP, auto-HSCT, then relapse (relapse after HSCT, by dates)", PTCL, therapy("chemotherapy", "CHOP", level="regimen", date="2023-01-10"),
          therapy("hsct_autologous", "auto-HSCT", date="2023-07-01"), status("RELAPSE", "relapsed", date="2024-05-01")),
@@ -138,6 +145,8 @@ CASES = [
 
     # ---- inc_cd5: flow >= 20% (dim counts) or IHC > 30%; the most recent result decides
     case("inc_cd5", "pass", "flow 92%", cd5(92)),
+    case("inc_cd5", "unknown", "a 60% IHC result, then a later note: 'CD5 status of the tumour is currently UNKNOWN' (the result was retracted)", cd5(60, method="ihc", note_date=ago(60)), cd5(None, method=None, word="undetermined", text="CD5 status of the tumour is currently UNKNOWN", note_date=ago(7))),
+    case("inc_cd5", "pass", "an undetermined status, then a flow result 85%", cd5(None, method=None, word="undetermined", text="CD5 status unknown", note_date=ago(30)), cd5(85, note_date=ago(5))),
     case("inc_cd5", "pass", "flow 20% is the floor", cd5(20)),
     case("inc_cd5", "pass", "flow partial 45%", cd5(45, word="partial")),
     case("inc_cd5", "fail", "flow 19%", cd5(19)),

@@ -65,12 +65,15 @@ HEADER_CASES = [
 
 WITHIN_LINE_CASES = [
     ("No bleeding. Denies fevers, chills, night sweats.", ["No bleeding.", "Denies fevers, chills, night sweats."]),
-    ("Any prior CAR-T? None. Proceed with screening!", ["Any prior CAR-T?", "None.", "Proceed with screening!"]),
+    # a question and its answer are one statement (ConText's 'concept? no' reads it)
+    ("Any prior CAR-T? None. Proceed with screening!", ["Any prior CAR-T? None.", "Proceed with screening!"]),
+    ("prior CAR-T? -> no. ECOG 1.", ["prior CAR-T? -> no.", "ECOG 1."]),
+    ("Is this relapse? Not clear.", ["Is this relapse?", "Not clear."]),
     ("Wt 71.5 kg. Lungs clear bilaterally.", ["Wt 71.5 kg.", "Lungs clear bilaterally."]),
     ("Negative for malignant cells (CNS1). LP repeated.", ["Negative for malignant cells (CNS1).", "LP repeated."]),
     ("Relapse after HSCT; CD5 expressed (92%); no prior CAR-T", ["Relapse after HSCT; CD5 expressed (92%); no prior CAR-T"]),
     ("ECOG 1. Performance status stable.", ["ECOG 1.", "Performance status stable."]),
-    ("Fever? No. Chills? Yes.", ["Fever?", "No.", "Chills?", "Yes."]),
+    ("Fever? No. Chills? Yes.", ["Fever? No.", "Chills? Yes."]),
     ("New cervical adenopathy. ? recurrent DLBCL.", ["New cervical adenopathy.", "? recurrent DLBCL."]),
     ("Tylenol 500 mg p.o. Denies pain.", ["Tylenol 500 mg p.o.", "Denies pain."]),
     ("Dx confirmed (see report.) CD5 bright.", ["Dx confirmed (see report.)", "CD5 bright."]),

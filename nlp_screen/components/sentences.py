@@ -61,6 +61,8 @@ _DOTTED = re.compile(r"(?=[^.]*[a-z])(?:[a-z0-9]{1,4}\.){2,}")
 _NUMBER_SIGNS = frozenset({"no.", "nos."})
 
 _OPENERS = "([{\"'\u201c\u2018"
+# the answer right after a question mark on its line
+_ANSWER = re.compile(r"(?:->|\u2192|=>|:|-)?[^\S\n]*(?:no|yes|none|neg|negative|never|n|y)\b", re.I)
 
 
 def load_abbreviations(path: Path) -> frozenset[str]:
@@ -85,6 +87,8 @@ def sentence_start_offsets(text: str, abbreviations: frozenset[str]) -> list[int
         if body is not None:
             starts.add(body)
     for m in _TERMINATOR.finditer(text):
+        if m["run"] == "?" and _ANSWER.match(text, m.end()):
+            continue  # a question and its answer are one statement: 'prior CAR-T? -> no', 'Fever? No.'
         word_start, word = word_before(text, m.start())
         next_char = text[m.end()]
         if ends_sentence(word, m["run"], next_char, word_start in starts, abbreviations):

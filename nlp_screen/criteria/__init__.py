@@ -70,6 +70,8 @@ def patient_facts_out(f: PatientFacts, p: Protocol) -> PatientFactsOut:
     for m in sorted(f.diagnoses(), key=f.recency_key):
         dx_by_cat[m.label] = DiagnosisFact(category=m.label, text=m.evidence.text, evidence=m.evidence)
     cd5 = select_cd5(f)
+    if cd5 is not None and cd5.word == "undetermined":
+        cd5 = None  # the latest note says CD5 is not known
     ecog = inc.select_ecog(f)
     lvef = inc.select_lvef(f)
     therapies: dict[tuple[str, str], TherapyFact] = {}

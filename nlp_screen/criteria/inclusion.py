@@ -7,7 +7,7 @@ from ..facts import CUTANEOUS_CATEGORIES, T_CELL_CATEGORIES, PatientFacts, is_ab
 from ..models import Mention
 from ..protocol import Protocol
 from .common import MANUAL_REVIEW, display, failed, fmt, last_day, passed, quote, unknown, when_text
-from .therapy import count_lines_of_therapy, named_lines, systemic_therapies
+from .therapy import SYSTEMIC, count_lines_of_therapy, named_lines, systemic_therapies
 
 INC = "inclusion"
 
@@ -17,11 +17,15 @@ def inc_age(f: PatientFacts, p: Protocol) -> object:
     if m is None:
         return unknown("inc_age", INC, "No age is documented.")
     lo, hi = p.v("age_min"), p.v("age_max")
+    least, most = f.age_range()
     age = f.age_years()
     when = f" on {f.as_of.isoformat()} (born {m.attrs['dob']})" if m.attrs.get("dob") else when_text(m)
-    if lo <= age <= hi:
+    if lo <= least and most <= hi:
         return passed("inc_age", INC, f"Age {age}{when} is within the protocol's {lo}-{hi}.", m)
-    return failed("inc_age", INC, f"Age {age}{when} is outside the protocol's {lo}-{hi}.", m)
+    if most < lo or least > hi:
+        return failed("inc_age", INC, f"Age {age}{when} is outside the protocol's {lo}-{hi}.", m)
+    return unknown("inc_age", INC, f"Age {age}{when}: {least} or {most} on {f.as_of.isoformat()}, across the protocol's "
+                   f"{lo}-{hi}; {MANUAL_REVIEW}.", m)
 
 
 def inc_diagnosis(f: PatientFacts, p: Protocol) -> object:
@@ -198,9 +202,14 @@ def inc_relapsed_refractory(f: PatientFacts, p: Protocol) -> object:
     # 'relapsed/refractory' says nothing about which: only a written relapse after one line decides this fail, and
     # only when no note leaves a transplant open ('we cannot confirm whether the autologous SCT was performed')
     maybe_hsct = f.of("therapy", "hsct_allogeneic", "hsct_autologous", where=is_possible)
+    # nor when a further line is written as unconfirmed ('? 2nd-line tx at OSH: ? azacitidine vs ? romidepsin')
+    maybe_line = [m for m in f.of("therapy", where=is_possible) if m.label in SYSTEMIC]
+    # nor when the notes leave open whether remission was ever reached ('it does not state whether she achieved
+    # complete remission', 'relapse after CR or primary refractory disease ... cannot be determined')
+    open_response = f.of("disease_status", "CR", "REFRACTORY", "PRIMARY_REFRACTORY", where=is_possible)
     # 'IV chemotherapy at an outside centre (regimens and lines not documented)' is at least one line, not exactly one
     counted = bool(stated_only or by["LINES"] or named_lines(therapies))
-    if (by["RELAPSE"] and lines == 1 and counted and not hsct and not maybe_hsct
+    if (by["RELAPSE"] and lines == 1 and counted and not hsct and not maybe_hsct and not maybe_line and not open_response
             and not (by["REFRACTORY"] or by["PRIMARY_REFRACTORY"] or by["PROGRESSION"])):
         m = f.latest(by["RELAPSE"])
         if not tall:
@@ -263,6 +272,9 @@ def inc_cd5(f: PatientFacts, p: Protocol) -> object:
     selected = select_cd5(f)
     if selected is None:
         return unknown("inc_cd5", INC, "No CD5 result on the tumour cells is documented.")
+    if selected.word == "undetermined":
+        m = selected.mention
+        return unknown("inc_cd5", INC, f"The latest note leaves the tumour's CD5 undetermined{when_text(m)} ({quote(m)}).", m)
     return judge_cd5(selected, p)
 
 

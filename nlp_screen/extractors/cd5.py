@@ -43,6 +43,7 @@ def _regexes(v: dict) -> dict[str, re.Pattern]:
         "b_cell_clone": re.compile(v["b_cell_clone"]["pattern"], re.I),
         "other_patient": words_regex(v["other_patient"]["words"]),
         "not_result": words_regex(v["not_a_result"]),
+        "undetermined": words_regex(v["undetermined"]["words"]),
         **{f"expr_{k}": words_regex(ws) for k, ws in words.items() if k != "positive"},
         "expr_positive": words_regex([w for w in words["positive"] if w != "+"]),
         "before_negative": words_regex(v["negative_before"]),
@@ -73,7 +74,8 @@ def read_cd5_result(text: str, start: int, end: int, rx: dict[str, re.Pattern]) 
     own, own_end = _own_window(text, end)
     before = clause_before(text, start)
     after = clause_after(text, end, 120)
-    if (rx["not_result"].search(own[:60]) or rx["non_tumor"].search(before + " " + _list_heading(text, start))
+    if ((rx["not_result"].search(own[:60]) and not rx["undetermined"].search(own[:90]))
+            or rx["non_tumor"].search(before + " " + _list_heading(text, start))
             or _NON_TUMOR_START.match(own)
             or _OF_ALL_T_CELLS.search(own + _rest_of_item(text, own_end))
             or rx["non_tumor_after"].search(after)
@@ -81,6 +83,10 @@ def read_cd5_result(text: str, start: int, end: int, rx: dict[str, re.Pattern]) 
             or rx["other_patient"].search(_paragraph(text, start))):
         return None
     span_start, span_end = start, end
+    undetermined = rx["undetermined"].search(own[:90])
+    if undetermined:  # 'CD5 status of the tumour is currently UNKNOWN': a statement that decides, as a result would
+        return Found(start, end + undetermined.end(), "cd5", "CD5", value=None,
+                     attrs={"expression_word": "undetermined", "method": None})
     expression = _sign_expression(own) or _word_expression(own, rx)
     percent = _percent(own)
     predicate = own

@@ -106,8 +106,11 @@ def _noun_after(text: str, end: int) -> str:
 
 
 # 'stage IVA1', 'staged as IIB', 'I would stage her as IVA1'
-_STAGE = re.compile(r"\bstage(?:d|\s+(?:him|her|them|the\s+patient|this))?(?:\s+as)?\s+(0|IV|I{1,3}|[1-4])\s*([ABE])?\s*([12])?(?![\w])", re.I)
+_STAGE = re.compile(r"\bstage(?:d|\s+(?:him|her|them|the\s+patient|this))?(?:\s+as)?(?:\s*:)?\s+(0|IV|I{1,3}|[1-4])\s*([ABE])?\s*([12])?(?![\w])", re.I)
 _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+_STAGE_THRESHOLD_AFTER = re.compile(r"\s*(?:threshold|cut-?off|requirement|criteri|or\s+(?:higher|above|greater|more\s+advanced)|and\s+above|"
+                                    r"\+|required|needed|minimum)", re.I)
+_STAGE_THRESHOLD_BEFORE = re.compile(r"(?:at\s+least|>=|≥|minimum(?:\s+of)?|requires?|required)\s*$", re.I)
 _TNMB = re.compile(r"\bT([1-4])[a-c]?\s*,?\s*N([0-3])[a-c]?\s*,?\s*M([01])[a-c]?\s*,?\s*B([0-2])[a-c]?\b")
 
 
@@ -115,6 +118,8 @@ def find_stages(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     """'stage IB', 'stage IVA1' (MF/SS or Ann Arbor); the evaluator decides which disease a stage belongs to."""
     out = []
     for m in _STAGE.finditer(text):
+        if _STAGE_THRESHOLD_AFTER.match(text, m.end()) or _STAGE_THRESHOLD_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+            continue  # 'below the stage IIB threshold of the trial', 'requires stage IIB or higher': a rule, not a stage
         label = (_ROMAN.get(m[1], m[1]) + (m[2] or "") + (m[3] or "")).upper()
         out.append(Found(m.start(), m.end(), "stage", label))
     return out

@@ -13,6 +13,9 @@ _ECOG = re.compile(
     r"|(?-i:WHO)(?=\s*(?:PS\s*)?:?\s*[0-4](?![\w%])))"  # 'WHO 1', upper case only ('patient who 2 days ago')
     r"(?:\s*\((?:ECOG|WHO)\)|\s+(?:WHO|ECOG)(?:\s+PS)?)?\s*(?:score\s*)?(?:of|:|=|is|was|\|)?\s*(?:ECOG\s*)?([0-4]|zero|one|two|three|four)"
     r"(?:\s*(?:-|–|to)\s*([0-4]|zero|one|two|three|four))?(?![\w%]|\.\d|\s+of\b)", re.I)
+# a trend written after the score: 'ECOG 3→2', 'ECOG 1 -> 2', 'PS 2, now 1'
+_ECOG_CHAIN = re.compile(r"[^\S\n]*(?:->|→|=>|,?[^\S\n]*(?:now|then|improved\s+to|down\s+to|up\s+to|worsened\s+to))[^\S\n]*"
+                         r"([0-4])(?![\w%]|\.\d|[^\S\n]*(?:weeks?|wks?|days?|months?|mos?|years?|yrs?|hours?|hrs?|cycles?|doses?)\b)", re.I)
 # 'ECOG performance status of one', 'ECOG PS: one'
 _GRADE_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4}
 _KPS = re.compile(r"(?<![\w])(?:KPS|Karnofsky(?:\s+performance\s+(?:status|score))?)\s*(?:of|:|=|is|was|score|at|around|about|approximately|~)?\s*(100|[1-9]0)\s*%?", re.I)
@@ -21,8 +24,15 @@ _KPS = re.compile(r"(?<![\w])(?:KPS|Karnofsky(?:\s+performance\s+(?:status|score
 def find_ecog(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
     """'ECOG 1', 'PS 3', 'ECOG 0-1' (the worse value), 'KPS 80%' (converted, marked as such), 'in bed or chair
     for more than half of the day' (ECOG 3 by its definition)."""
-    out = [Found(m.start(), m.end(), "ecog", "ECOG", value=float(max(_grade(m[1]), _grade(m[2] or m[1]))))
-           for m in _ECOG.finditer(text) if not _is_protocol_range(text, m)]
+    out = []
+    for m in _ECOG.finditer(text):
+        if _is_protocol_range(text, m):
+            continue
+        out.append(Found(m.start(), m.end(), "ecog", "ECOG", value=float(max(_grade(m[1]), _grade(m[2] or m[1])))))
+        pos = m.end()
+        while (c := _ECOG_CHAIN.match(text, pos)) is not None:  # 'ECOG 3→2 (improved since MICU)': the last is today's
+            out.append(Found(c.start(1), c.end(1), "ecog", "ECOG", value=float(_grade(c[1]))))
+            pos = c.end()
     table = vocab["ecog"]["kps_to_ecog"]
     for m in _KPS.finditer(text):
         # "KPS 80% (ECOG 1)", "ECOG 2, Karnofsky 70%": the ECOG written beside it is the value; KPS alone is converted.
