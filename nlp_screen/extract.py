@@ -307,7 +307,7 @@ def _administration_note(note_type: Optional[str], vocabulary: dict) -> bool:
 def _is_topic_heading(span: Span, text: str) -> bool:
     """A generic finding word standing alone before '.' or ':' at a line or sentence start is a heading."""
     if span.text.lower() not in ("infection", "infections", "infectious disease", "cardiac", "neurology", "seizure",
-                                 "seizures", "stroke", "autoimmune", "autoimmune disease", "psychiatric"):
+                                 "seizures", "stroke", "autoimmune", "autoimmune disease", "psychiatric", "pregnancy"):
         return False
     line_start = text.rfind("\n", 0, span.start_char) + 1
     if _TABLE_CELL.fullmatch(text, line_start, span.start_char) and _CELL_END.match(text, span.end_char):

@@ -136,10 +136,35 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
                       and _LABEL_COLON_BEFORE.search(text, d.end, s) and not _SENTENCE_OR_NOW.search(text, d.end, s)]
             out.append(nearer[-1] if nearer else before[-1])
             continue
+        opening = [d for d in dates_by_line.get(line_of(s), ()) if d.end <= s and s - d.end <= _OPENER_REACH
+                   and _opens_sentence(text, d) and not _SENTENCE_END.search(text, d.end, s)] if not is_therapy else []
+        if opening:
+            out.append(opening[-1])  # 'In 04/2023, about six months after transplant, he had a single seizure'
+            continue
         in_title = [d for d in dates if title and title[0] <= d.start and d.end <= title[1] + 40
                     and line_of(d.start) == line_of(title[0]) and _labels_title(text, title, d)] if title else []
         out.append(in_title[0] if in_title else None)
     return out
+
+
+# A date that opens its sentence as an adverbial ('In 04/2023, ...', 'On 03/14/2025, ...') dates what the sentence
+# tells, when nothing nearer does.
+_OPENER_REACH = 200
+_OPENER_BEFORE = re.compile(r"(?:^|[.!?][^\S\n]+|\n[^\S\n]*)(?:(?:in|on|during|since|by|around|back\s+in|as\s+of|early|late|mid)\s+)?$", re.I)
+_OPENER_AFTER = re.compile(r"[^\S\n]*,")
+_SENTENCE_END = re.compile(r"(?-i:(?<![\s(][A-Z]))\.(?:\s|$)|[;!?](?:\s|$)")
+
+
+def _opens_sentence(text: str, date: Found) -> bool:
+    """'In 04/2023, ...' at a sentence's start, or a date a 'when' clause tells about: 'seizure-free 2021 until May
+    2025, when she had a single breakthrough seizure'."""
+    if _WHEN_AFTER.match(text, date.end):
+        return True
+    return (_OPENER_AFTER.match(text, date.end) is not None
+            and _OPENER_BEFORE.search(text[max(0, date.start - 30):date.start]) is not None)
+
+
+_WHEN_AFTER = re.compile(r"[^\S\n]*,?[^\S\n]*when\b", re.I)
 
 
 def _labels_after(text: str, date: Found, start: int) -> bool:

@@ -263,6 +263,9 @@ CASES = [
     # ---- exc_prior_cell_therapy
     case("exc_prior_cell_therapy", "fail", "prior CD7 CAR-T", therapy("car_t", "CD7 CAR-T", "prior CD7 CAR-T", historical=True, prior_wording=True)),
     case("exc_prior_cell_therapy", "fail", "prior CAR-NK", therapy("car_nk", "CAR-NK", "received CAR-NK cells 2024", date="2024-03-01")),
+    case("exc_prior_cell_therapy", "unknown", "a patient's 'they gave me the CAR-T cells', then records: 'He has never received CAR-T'", therapy("car_t", "CAR-T", "they gave me the CAR-T cells", note_date=ago(30)), therapy("car_t", "CAR-T", "never received CAR-T", negated=True, prior_wording=True, note_date=ago(5))),
+    case("exc_prior_cell_therapy", "fail", "tisagenlecleucel, then 'no CAR-NK cells': another product", therapy("car_t", "tisagenlecleucel", "tisagenlecleucel 2023", note_date=ago(30)), therapy("car_nk", "CAR-NK", "no CAR-NK cells", negated=True, prior_wording=True, note_date=ago(5))),
+    case("exc_prior_cell_therapy", "fail", "'No prior CAR-T' in an old template, then 's/p CD7 CAR-T'", therapy("car_t", "CAR-T", "No prior CAR-T", negated=True, prior_wording=True, note_date=ago(90)), therapy("car_t", "CD7 CAR-T", "s/p CD7 CAR-T", note_date=ago(5))),
     case("exc_prior_cell_therapy", "fail", "genetically modified cell therapy", therapy("gene_modified_cell_therapy", "gene-modified T cells", "received gene-modified T cells")),
     case("exc_prior_cell_therapy", "pass", "'No prior CAR-T'", therapy("car_t", "CAR-T", "No prior CAR-T", negated=True, prior_wording=True)),
     case("exc_prior_cell_therapy", "unknown", "'discussed CAR-T' is hypothetical", therapy("car_t", "CAR-T", "discussed CAR-T", hypothetical=True)),
@@ -344,6 +347,8 @@ CASES = [
     case("exc_cerebrovascular_or_seizure", "pass", "febrile seizures at age 2", cond("SEIZURE", "febrile seizures at age 2", historical=True)),
     case("exc_cerebrovascular_or_seizure", "pass", "'no history of stroke or TIA'", cond("STROKE", "no history of stroke or TIA", negated=True)),
     case("exc_cerebrovascular_or_seizure", "unknown", "not mentioned", TALL),
+    case("exc_cerebrovascular_or_seizure", "pass", "'focal epilepsy since 2014' is a disorder, not a seizure; the last seizure 8 months ago", cond("SEIZURE", "focal epilepsy"), cond("SEIZURE", "breakthrough seizure", date=ago(240))),
+    case("exc_cerebrovascular_or_seizure", "fail", "epilepsy, and a seizure 2 months ago", cond("SEIZURE", "epilepsy"), cond("SEIZURE", "seizure", date=ago(60))),
 
     # ---- exc_viral_infection: several parts
     case("exc_viral_infection", "pass", "HBsAg+ with HBV DNA not detected", result_of("HBSAG", "positive"), result_of("HBV_DNA", "negative", "HBV DNA not detected")),

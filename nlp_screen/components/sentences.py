@@ -62,7 +62,7 @@ _NUMBER_SIGNS = frozenset({"no.", "nos."})
 
 _OPENERS = "([{\"'\u201c\u2018"
 # the answer right after a question mark on its line
-_ANSWER = re.compile(r"(?:->|\u2192|=>|:|-)?[^\S\n]*(?:no|yes|none|neg|negative|never|n|y)\b", re.I)
+_ANSWER = re.compile(r"(?:->|\u2192|=>|:|-)?[^\S\n]*[\"\u201c']?(?:no|yes|none|neg|negative|never|n|y)\b", re.I)
 
 
 def load_abbreviations(path: Path) -> frozenset[str]:
@@ -79,7 +79,7 @@ def load_abbreviations(path: Path) -> frozenset[str]:
 def sentence_start_offsets(text: str, abbreviations: frozenset[str]) -> list[int]:
     """Character offsets where sentences start, ascending; each is a non-space character of `text`."""
     line_starts = [m.end() for m in _LINE_START.finditer(text)]
-    line_starts = [pos for pos in line_starts if not continues_previous_line(text, pos)]
+    line_starts = [pos for pos in line_starts if not continues_previous_line(text, pos) and not answers_question(text, pos)]
     line_starts.extend(m.end() for m in _COMMA_LINE_BREAK.finditer(text))
     starts = set(line_starts)
     for pos in line_starts:
@@ -94,6 +94,20 @@ def sentence_start_offsets(text: str, abbreviations: frozenset[str]) -> list[int
         if ends_sentence(word, m["run"], next_char, word_start in starts, abbreviations):
             starts.add(m.end())
     return sorted(starts)
+
+
+def answers_question(text: str, pos: int) -> bool:
+    """Whether the line at `pos` is a short answer to a question ending the line above: a questionnaire's
+    'Have you ever had seizures or convulsions?' / '   "no"' is one statement."""
+    if not _ANSWER_LINE.match(text, pos):
+        return False
+    above = text[:pos].rstrip()
+    return above.endswith("?")
+
+
+# a line that is only a short answer, maybe quoted, maybe with a few words after it ('"no. they did a heart
+# ultrasound last year and said it was normal"')
+_ANSWER_LINE = re.compile(r"[\"\u201c']?(?:no|yes|none|n/a|not\s+that\s+i\s+know)\b", re.I)
 
 
 def word_before(text: str, end: int) -> tuple[int, str]:

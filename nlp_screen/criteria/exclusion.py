@@ -28,7 +28,12 @@ def _event_date(m: Mention) -> Optional[dt.date]:
         return m.date
     if m.historical or m.attrs.get("course") in ("resolved",):
         return None
+    if m.label == "SEIZURE" and (m.attrs.get("course") == "controlled" or _SEIZURE_DISORDER.search(m.evidence.text)):
+        return None  # 'Focal epilepsy, well controlled; last seizure May 2025': the disorder is no event, its seizures are
     return m.evidence.note_date
+
+
+_SEIZURE_DISORDER = re.compile(r"epilep|seizure\s+disorder|convulsive\s+disorder", re.I)
 
 
 def _within(f: PatientFacts, date: Optional[dt.date], days: int) -> bool:
@@ -38,10 +43,14 @@ def _within(f: PatientFacts, date: Optional[dt.date], days: int) -> bool:
 
 def exc_prior_cell_therapy(f: PatientFacts, p: Protocol) -> object:
     given = [m for m in given_therapies(f) if m.label in CELL_THERAPY]
+    denied = [m for m in f.of("therapy", *CELL_THERAPY, where=is_absent) if m.attrs.get("prior_wording")]
     if given:
         m = f.latest(given)
+        corrected = [d for d in denied if d.label == m.label and f.recency_key(d) > f.recency_key(m)]
+        if corrected:  # 'the patient wrote "they gave me the CAR-T cells" ... He has never received CAR-T'
+            return unknown("exc_prior_cell_therapy", EXC, f"Prior {m.name or m.label} is documented ({quote(m)}), then denied "
+                           f"({quote(corrected[-1])}); {MANUAL_REVIEW}.", m, corrected[-1])
         return failed("exc_prior_cell_therapy", EXC, f"Prior {m.name or m.label} is documented{when_text(m)} ({quote(m)}).", m)
-    denied = [m for m in f.of("therapy", *CELL_THERAPY, where=is_absent) if m.attrs.get("prior_wording")]
     if denied:
         return passed("exc_prior_cell_therapy", EXC, f"No prior CAR or gene-modified cell therapy ({quote(denied[-1])}).", denied[-1])
     return unknown("exc_prior_cell_therapy", EXC, "Prior CAR-T/CAR-NK or gene-modified cell therapy is not mentioned.")
@@ -169,12 +178,17 @@ def exc_recent_anticancer_therapy(f: PatientFacts, p: Protocol) -> object:
         if latest_end is None or latest_end.date <= d:
             return passed("exc_recent_anticancer_therapy", EXC,
                           f"Last anticancer therapy {m.name or m.label} on {d.isoformat()}, {(f.as_of - d).days} days before {f.as_of.isoformat()}.", m)
-    # an end of therapy later than any dated regimen documents that none followed, unless it is itself recent
-    if latest_end is not None and not _within(f, latest_end.date, window):
+    # an end of therapy later than any dated regimen documents that none followed, unless it is itself recent (or,
+    # dated only to a month, may be: 'last cycle given in June 2025', screened 06/25)
+    if latest_end is not None and not _within(f, min(last_day(latest_end), f.as_of), window):
         return passed("exc_recent_anticancer_therapy", EXC, f"Last therapy on {latest_end.date.isoformat()}, "
                       f"{(f.as_of - latest_end.date).days} days before {f.as_of.isoformat()} ({quote(latest_end)}).", latest_end)
     # 'No leukemia therapy since relapse' states an absence itself: the 'No' that ConText reads on it is its own
     none_given = f.of("therapy", *RECENT_THERAPY, where=is_absent) + f.of("disease_status", "NO_THERAPY_SINCE")
+    if latest_end is not None and latest_end.attrs.get("date_precision") and _within(f, min(last_day(latest_end), f.as_of), window):
+        return unknown("exc_recent_anticancer_therapy", EXC, f"The last therapy is dated only to {latest_end.date.isoformat()}-"
+                       f"{last_day(latest_end).isoformat()}, which reaches into the {window} days before {f.as_of.isoformat()} "
+                       f"({quote(latest_end)}); {MANUAL_REVIEW}.", latest_end)
     if none_given:
         return passed("exc_recent_anticancer_therapy", EXC, f"No recent anticancer therapy ({quote(none_given[-1])}).", none_given[-1])
     return unknown("exc_recent_anticancer_therapy", EXC, "The date of the last anticancer therapy is not documented.")
@@ -217,7 +231,7 @@ def _windowed_events(cid: str, f: PatientFacts, labels: tuple[str, ...], window:
         d = m.date if dated_only else _event_date(m)
         if d is not None and _within(f, d, window):
             inside.append(m)
-        elif d is not None or m.historical or m.attrs.get("course") == "resolved":
+        elif d is not None or m.historical or m.attrs.get("course") in ("resolved", "controlled"):
             outside.append(m)
     if inside:
         m = f.latest(inside)

@@ -18,6 +18,9 @@ _NEXT = re.compile(r"(?<![\w])(?:[cs]?CD\d+[a-z]?|TdT|HLA-DR|MPO|Ki-?67|TCR|CCR4
                    r"|,?\s+(?:with|and|but|while|whereas)\s"
                    r"|,\s+(?=[A-Z][A-Za-z]+\b(?!\s*%))(?!(?:PARTIAL|DIM|BRIGHT|NEGATIVE|POSITIVE|Partial|Dim|Bright|Negative|Positive)\b)")
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%")
+# a percent written as a threshold, in words that state a rule
+_COMPARATOR = re.compile(r"(?:>=|≥|=>|\bat\s+least|\bmore\s+than|\bgreater\s+than|>)\s*\d", re.I)
+_THRESHOLD_WORDS = re.compile(r"\b(?:requirements?|required|requires?|protocol|criteri\w*|threshold|cut-?off|eligib\w*|needs?)\b", re.I)
 # a table's percent column: 'CD5      92     bright', or a pipe row 'CD5 | pos | 97 | bright' (one cell between)
 _TABLE_NUMBER = re.compile(r"^\s{2,}(\d{1,3})(?=\s|$)|^\s*\|\s*(?:[A-Za-z+\-]+\s*\|\s*)?(\d{1,3})\s*(?=\||$)")
 # 'ninety-five percent', 'eighty per cent'
@@ -83,6 +86,8 @@ def read_cd5_result(text: str, start: int, end: int, rx: dict[str, re.Pattern]) 
             or rx["other_patient"].search(_paragraph(text, start))):
         return None
     span_start, span_end = start, end
+    if _COMPARATOR.search(own) and _THRESHOLD_WORDS.search(before[-80:] + " " + own):
+        return None  # 'the protocol requirement (CD5 on >=20% of tumour cells by flow)': a rule, not a result
     undetermined = rx["undetermined"].search(own[:90])
     if undetermined:  # 'CD5 status of the tumour is currently UNKNOWN': a statement that decides, as a result would
         return Found(start, end + undetermined.end(), "cd5", "CD5", value=None,

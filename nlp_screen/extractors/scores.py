@@ -59,7 +59,7 @@ def _is_protocol_range(text: str, m: re.Match) -> bool:
     """'requires ECOG 0-2' / 'PS improves to <=2' state a threshold, not the patient's score."""
     before = text[max(0, m.start() - 25):m.start()].lower()
     after = text[m.end():m.end() + 25].lower()
-    return bool(re.search(r"(?:(?:requir\w*|eligib\w*|criteri\w*|threshold|cut-?off|minimum)(?:\s+(?:of|for|is))?|must\s+be|<=|≤"
+    return bool(re.search(r"(?:(?:requir\w*|eligib\w*|criteri\w*|threshold|cut-?off|minimum)(?:\s+(?:of|for|is))?[\s(:]*|must\s+be|<=|≤"
                           r"|improves to|outside\s+the)\s*$", before)
                 or re.match(r"\s*(requirement|criteri|cut-?off|threshold|eligibility|required|needed)", after))
 
