@@ -269,6 +269,8 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
         if flag == "ignore":
             return None
         if flag == "current":
+            if _NOT_CURRENT.search(text, span.end_char, _line_end(text, span.end_char)):
+                continue  # a medication list's 'pralatrexate 30 mg/m2 IV weekly (not taking) - stopped 04/2025'
             fields["attrs"]["current"] = True
         elif flag == "hypothetical" and fields["attrs"].get("current"):
             continue  # 'PLAN: continue mogamulizumab' is a therapy being given, not a plan
@@ -319,6 +321,16 @@ def _is_topic_heading(span: Span, text: str) -> bool:
         return False  # 'Seizures: none': the finding and its answer, not a heading
     return (_LIST_PREFIX.fullmatch(text, line_start, span.start_char) is not None
             or text.endswith(". ", 0, span.start_char)) and after in (".", ":")
+
+
+# a medication list entry that is not being taken
+_NOT_CURRENT = re.compile(r"\b(?:not\s+taking|completed|finished|stopped|discontinued|d/c'?d|held|on\s+hold|inactive|"
+                          r"historical|last\s+dose)\b", re.I)
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
 
 
 def _is_panel_title(span: Span, text: str) -> bool:

@@ -119,6 +119,10 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
         if annotated:
             out.append(annotated[-1])  # 'LVEF 45% on 04/18/2025 (sepsis, outside hospital)': the date's own annotation
             continue
+        row = [d for d in dates_by_line.get(line_of(s), ()) if _is_table_row(text, s)] if not is_therapy else []
+        if row:
+            out.append(row[0])  # '| Break | invasive pulmonary aspergillosis; chemotherapy held | 08/15/2024 - 09/30/2024 |'
+            continue
         column = _column_date(text, s, e, line_of, dates_by_line) if not is_therapy else None
         if column is not None:
             out.append(column)
@@ -126,7 +130,7 @@ def assign_dates(text: str, mentions: list[tuple[int, int, bool]], dates: list[F
         title = sections.title_span(s) if sections and not is_therapy else None
         # a date that labels a field ('ECHO 04/28/2025:') reaches no further than the next section header
         # ('...LVEF 62%.   ASSESSMENT:   He does not have measurable disease' in a note whose line breaks were lost)
-        before = [d for d in dates_by_line.get(line_of(s), ()) if d.end <= s and s - d.end <= _HEADING_REACH
+        before = [d for d in dates_by_line.get(line_of(s), ()) if d.end <= s and s - d.end <= _heading_reach(text, d)
                   and _heads_its_line(text, d)
                   and not (title and title[0] >= d.end and _COLON_AFTER.match(text, d.end, d.end + 4))] if not is_therapy else []
         if before:
@@ -283,6 +287,27 @@ def _heads_its_line(text: str, date: Found) -> bool:
     if _PREPOSITION_BEFORE.search(text, max(line_start, date.start - 12), date.start):
         return False  # 'ECOG 3 in February; ECOG 1 today': a date inside a phrase labels nothing
     return date.start - line_start <= 30 or bool(_COLON_AFTER.match(text, date.end, date.end + 4))
+
+
+def _is_table_row(text: str, pos: int) -> bool:
+    """Whether `pos` lies on a pipe table's row ('| Break | aspergillosis | 08/15/2024 - 09/30/2024 |'): its date
+    cell dates the row's findings."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start:len(text) if end < 0 else end]
+    return line.lstrip().startswith("|") and line.count("|") >= 3
+
+
+def _heading_reach(text: str, date: Found) -> int:
+    """How far a date heading its line reaches: a history list item's date ('- 07/2025: salvage ... Complicated by
+    ... bacteremia.') dates the whole item; a date opening other lines, _HEADING_REACH."""
+    line_start = text.rfind("\n", 0, date.start) + 1
+    return _ITEM_REACH if _ITEM_DATE.fullmatch(text, line_start, date.start) and _COLON_AFTER.match(text, date.end, date.end + 4) \
+        else _HEADING_REACH
+
+
+_ITEM_DATE = re.compile(r"[^\S\n]*(?:[-*\u2022]|\d{1,2}[.)])[^\S\n]*")
+_ITEM_REACH = 400
 
 
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|on|since|during|from|until|till|by|before|after|of|last)\s+(?:the\s+)?(?:early\s+|mid\s+|late\s+)?$", re.I)

@@ -70,7 +70,7 @@ CASELESS = {
     "written date": (dates._WORDY, r"\b(" + dates._MONTH_WORD + r")\s+(?:(\d{1,2}),?\s+)?(\d{4})\b"),
     "day-first written date": (dates._DAY_WORDY, r"\b(\d{1,2})(?:st|nd|rd|th)?[\s-]+(" + dates._MONTH_WORD + r")[\s,-]+(\d{4})\b"),
     "time ago": (dates._AGO, r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month|year)s?\s+ago\b"),
-    "lines": (disease._LINES, r"\b(\d|two|three|four|five|six)\s*(?:\+\s*)?(?:prior\s+|previous\s+|systemic\s+|treatment\s+|"
+    "lines": (disease._LINES, r"\b(\d|one|two|three|four|five|six)\s*(?:\+\s*)?(?:prior\s+|previous\s+|systemic\s+|treatment\s+|"
                               r"therapy\s+)*(?:lines?|regimens?)\b(?:\s+of\s+(?:therapy|treatment|chemotherapy|systemic\s+therapy))?"),
     "last therapy": (disease._LAST_THERAPY, r"\blast\s+(?:dose|treatment|therapy|chemo(?:therapy)?|cycle|infusion|systemic\s+therapy|"
                                             r"anti-?cancer\s+therapy|lymphoma-directed\s+therapy|leukemia-directed\s+therapy)\b"),

@@ -440,15 +440,19 @@ def exc_prior_malignancy(f: PatientFacts, p: Protocol) -> object:
             return passed(cid, EXC, f"No other malignancy ({quote(absent[-1])}).", absent[-1])
         return unknown(cid, EXC, "The primary diagnosis is not established, so no other malignancy can be judged.")
     others = [m for m in f.diagnoses() if m.label == "OTHER"]
-    excepted_organs = {EXCEPTION_ORGANS[m.attrs["exception"]] for m in others if m.attrs.get("exception") in EXCEPTION_ORGANS}
+    excepted = [m for m in others if m.attrs.get("exception") in EXCEPTION_ORGANS]
+    excepted_organs = {EXCEPTION_ORGANS[m.attrs["exception"]] for m in excepted}
     dated = [(_malignancy_name(m), m.evidence.note_id) for m in others if m.date is not None]
     inside, passed_ms, undated = [], [], []
     for m in others:
         if m.attrs.get("exception"):
             passed_ms.append(m)
             continue
-        if m.date is None and any(organ in m.evidence.text.lower() for organ in excepted_organs):
-            passed_ms.append(m)  # 'Prostate cancer on surveillance' again, undated: the localized one named elsewhere
+        if any(organ in m.evidence.text.lower() for organ in excepted_organs) and (
+                m.date is None or any(e.date is not None and e.date.year == m.date.year for e in excepted)):
+            # 'Prostate cancer on surveillance' again, undated, or dated to the same year ('Prostate adenocarcinoma
+            # s/p prostatectomy 2021' / '... localized ..., prostatectomy 03/2021'): the localized one named elsewhere
+            passed_ms.append(m)
             continue
         if m.date is None and _restates(m, dated):
             continue  # 'history of B-ALL' restates the B-ALL dated elsewhere ('Precursor B-ALL at age 16 (2014)')

@@ -156,7 +156,11 @@ def inc_relapsed_refractory(f: PatientFacts, p: Protocol) -> object:
     therapies = systemic_therapies(f)
     stated_only = [m for m in by["LINES"] if m.attrs.get("only")]
     # 'first-line therapy only' is the note's own count: it outranks counting the regimens named
-    lines = (int(f.latest(stated_only).value) if stated_only
+    # ... unless a later note counts more ('first-line therapy only' at first relapse, then 'failed two lines')
+    stated = f.latest(stated_only) if stated_only else None
+    if stated is not None and any(f.recency_key(m) > f.recency_key(stated) for m in by["LINES"] if not m.attrs.get("only")):
+        stated = None
+    lines = (int(stated.value) if stated is not None
              else max([count_lines_of_therapy(f, therapies)] + [int(m.value) for m in by["LINES"]]))
     cycles = max([int(m.value) for m in by["INDUCTION_CYCLES"]], default=0)
     hsct = [m for m in f.of("therapy", "hsct_allogeneic", "hsct_autologous", where=is_affirmed)]

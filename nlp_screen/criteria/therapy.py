@@ -53,6 +53,11 @@ def count_lines_of_therapy(f: PatientFacts, therapies: list[Mention]) -> int:
     nothing. Generic 'chemotherapy' counts only when nothing more specific is named.
     """
     by_line: dict[tuple[str, int], list[Mention]] = {}
+    # a medication list names drugs one a line, not lines of therapy ('mercaptopurine (not taking)' / 'methotrexate
+    # (not taking)' / 'vincristine (completed)'): it counts only when nothing else tells the history
+    listed = [m for m in therapies if m.section == "medications"]
+    if len(listed) < len(therapies):
+        therapies = [m for m in therapies if m.section != "medications"]
     for m in therapies:
         if (m.name or "") in NOT_A_LINE or m.attrs.get("maintenance"):
             continue

@@ -135,8 +135,10 @@ _NO_TRANSPLANT = re.compile(r"\b(?:without|no|not|never|declined|before|prior\s+
 # These three are case-insensitive and run on the lowercased note (base.CaselessRegex), so they are written lowercase:
 # r"\blast\s+" then starts with a literal re finds by a fast string search
 _LINES = CaselessRegex(
-    r"\b(\d|two|three|four|five|six)\s*(?:\+\s*)?(?:prior\s+|previous\s+|systemic\s+|treatment\s+|therapy\s+)*(?:lines?|regimens?)\b"
+    r"\b(\d|one|two|three|four|five|six)\s*(?:\+\s*)?(?:prior\s+|previous\s+|systemic\s+|treatment\s+|therapy\s+)*(?:lines?|regimens?)\b"
     r"(?:\s+of\s+(?:therapy|treatment|chemotherapy|systemic\s+therapy))?")
+_ONLY_BEFORE = re.compile(r"\bonly\s+$")
+_ONLY_AFTER = re.compile(r"\s+only\b")
 # 'Therapy to date: first-line therapy only', 'only first-line treatment': the count of lines, stated
 _FIRST_LINE_ONLY = re.compile(r"\b(?:first-?\s?line|1st-?\s?line)\s+(?:therapy|treatment|chemotherapy)?\s*only\b"
                               r"|\bonly\s+(?:the\s+)?(?:first-?\s?line|1st-?\s?line)\s+(?:therapy|treatment|chemotherapy)\b", re.I)
@@ -148,6 +150,9 @@ _MONTH_COUNT = {w: i for i, w in enumerate(
 _RELAPSE_AFTER_CR = re.compile(
     r"\brelaps\w*\s+(?:~|about|approximately|approx\.?|at|only|some)?\s*(\d{1,3}|" + "|".join(_MONTH_COUNT) + r")\s*(?:months?|mo)\s+(?:after|post|from|following|into)\s+"
     r"(?:achieving\s+|attaining\s+|first\s+)?(?:CR1?|CRi|(?:first\s+)?(?:complete\s+)?remission)\b", re.I)
+_RELAPSE_LATE = re.compile(
+    r"\brelaps\w*\s+\(?\s*(?:>|≥|more\s+than|over|beyond|greater\s+than|later\s+than)\s*(\d{1,3})\s*(?:months?|mo)\s+"
+    r"(?:after|post|from|following)\s+(?:achieving\s+|first\s+)?(?:CR1?|CRi|(?:first\s+)?(?:complete\s+)?remission)\b", re.I)
 _LAST_THERAPY = CaselessRegex(
     r"\blast\s+(?:dose|treatment|therapy|chemo(?:therapy)?|cycle|infusion|systemic\s+therapy|anti-?cancer\s+therapy|"
     r"lymphoma-directed\s+therapy|leukemia-directed\s+therapy)\b")
@@ -155,7 +160,7 @@ _LAST_THERAPY = CaselessRegex(
 _NO_THERAPY_SINCE = CaselessRegex(
     r"\bno\s+((?:[\w-]+\s+){0,2}?(?:therapy|treatment|tx|chemo(?:therapy)?|anti-?cancer\s+therapy)\s+(?:has\s+been\s+|was\s+)?"
     r"(?:given\s+)?(?:since|after|following))\b")
-_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
 def find_status_phrases(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
@@ -170,13 +175,17 @@ def find_status_phrases(text: str, vocab: Vocabulary, note_date=None) -> list[Fo
     if "line" in lower or "regimen" in lower:
         for m in _LINES.finditer(text, lower):
             n = int(m[1]) if m[1].isdigit() else _NUMBERS[m[1].lower()]
-            out.append(Found(m.start(), m.end(), "disease_status", "LINES", value=float(n)))
+            # 'Only ONE line of systemic therapy', 'one line only': the note's own count, stated
+            only = bool(_ONLY_BEFORE.search(lower, max(0, m.start() - 8), m.start()) or _ONLY_AFTER.match(lower, m.end()))
+            out.append(Found(m.start(), m.end(), "disease_status", "LINES", value=float(n), attrs={"only": True} if only else {}))
         out += [Found(m.start(), m.end(), "disease_status", "LINES", value=1.0, attrs={"only": True})
                 for m in _FIRST_LINE_ONLY.finditer(text)]
     if relapse:
         for m in _RELAPSE_AFTER_CR.finditer(text):
             months = int(m[1]) if m[1].isdigit() else _MONTH_COUNT[m[1].lower()]
             out.append(Found(m.start(), m.end(), "disease_status", "RELAPSE_AFTER_CR", value=float(months), unit="months"))
+        for m in _RELAPSE_LATE.finditer(text):  # 'late first relapse (> 12 months after CR1)': more than the months written
+            out.append(Found(m.start(), m.end(), "disease_status", "RELAPSE_AFTER_CR", value=float(m[1]) + 0.5, unit="months"))
     if "since" in lower or "after" in lower or "following" in lower:
         out += [Found(m.start(1), m.end(1), "disease_status", "NO_THERAPY_SINCE") for m in _NO_THERAPY_SINCE.finditer(text, lower)]
     if "last" in lower:
