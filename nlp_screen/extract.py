@@ -340,8 +340,15 @@ def _is_panel_title(span: Span, text: str) -> bool:
     line_end = text.find("\n", span.end_char)
     if line_end < 0 or not _BLANK.fullmatch(text, line_start, span.start_char):
         return False
-    return (_PANEL_TITLE_END.fullmatch(text, span.end_char, line_end) is not None
-            and _TABLE_HEADER.match(text, line_end + 1) is not None)
+    if _PANEL_TITLE_END.fullmatch(text, span.end_char, line_end) is None:
+        return False
+    if _TABLE_HEADER.match(text, line_end + 1) is not None:
+        return True
+    # an ALL-CAPS heading over its text ('PREGNANCY' / 'LMP 09/30/2025. Urine hCG 10/27: faint line, equivocal.'),
+    # not an item of a list of short ones ('PROBLEMS:' / 'PREGNANCY' / 'ANEMIA')
+    nxt_end = text.find("\n", line_end + 1)
+    nxt = text[line_end + 1:len(text) if nxt_end < 0 else nxt_end].strip()
+    return span.text.isupper() and len(nxt.split()) >= 3 and not nxt.isupper()
 
 
 _BLANK = re.compile(r"[^\S\n]*")

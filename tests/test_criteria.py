@@ -68,6 +68,7 @@ CASES = [
     case("inc_disease_burden", "pass", "T-ALL marrow blasts 38%", TALL, blasts(38)),
     case("inc_disease_burden", "pass", "T-ALL MRD positive with blasts 1%", TALL, blasts(1), mrd("positive", 0.8)),
     case("inc_disease_burden", "fail", "T-ALL blasts 3% and MRD negative", TALL, blasts(3), mrd("negative")),
+    case("inc_disease_burden", "unknown", "MRD negative in CR1 months ago says nothing of today's marrow with 3% blasts", TALL, mrd("negative", note_date=ago(290)), blasts(3, note_date=ago(8))),
     case("inc_disease_burden", "unknown", "T-ALL blasts 3%, MRD not reported", TALL, blasts(3)),
     case("inc_disease_burden", "fail", "newer blasts 2% with MRD negative beat older 40%", TALL, blasts(40, note_date="2025-01-05"), blasts(2, note_date="2025-05-20"), mrd("negative", note_date="2025-05-20")),
     case("inc_disease_burden", "unknown", "T-ALL circulating blasts are not marrow blasts", TALL, blasts(30, site="blood")),

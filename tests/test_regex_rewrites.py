@@ -26,7 +26,7 @@ REWRITES = {
                                     r"(?!\s*(?:Ab|Ag|MUD|HLA|match|antigen|antibody|tab|dose))", re.I),
     "year": (dates._YEAR, r"(?<![\w/.,-])((?:19[5-9]|20[0-4])\d)(?![\w/%]|-\d|\.\d|,\d)", 0),
     "age": (scores._AGE, r"(?<![\w./-])(\d{1,3})\s*(?:-|\s)?\s*(?:yo|y/o|y\.o\.?|yr\s+old|yrs?\s+old|years?[- ]old|"
-                         r"year[- ]old|-year-old)(?![\w])(?:\s*,?\s*(M|F|male|female|man|woman|gentleman|lady)\b)?", re.I),
+                         r"year[- ]old|-year-old|(?-i:y(?=\s*(?:M|F)\b)))(?![\w])(?:\s*,?\s*(M|F|male|female|man|woman|gentleman|lady)\b)?", re.I),
     "age and sex": (scores._AGE_SEX_SHORT, r"(?<![\w.])(\d{2})\s?([MF])\b", 0),
     "age after a title": (scores._AGE_AFTER_TITLE, r"\b(?:Mrs|Mr|Ms|Miss|Mx|Herr|Frau|Mme|Mlle|Madame|Monsieur)\.?\s+[^\n,]{1,40}"
                                                    + scores._AGE_TAIL, 0),

@@ -81,7 +81,9 @@ def _marrow_burden(f: PatientFacts, p: Protocol):
         return passed("inc_disease_burden", INC, f"Marrow blasts {fmt(blasts.value)}%{when_text(blasts)} (>= {floor}%).", blasts)
     if mrd is not None and mrd.label == "positive":
         return passed("inc_disease_burden", INC, f"MRD positive{when_text(mrd)}.", mrd)
-    if blasts is not None and mrd is not None and mrd.label == "negative":
+    if blasts is not None and mrd is not None and mrd.label == "negative" and f.recency_key(mrd)[:2] >= f.recency_key(blasts)[:2]:
+        # (an MRD-negative remission older than the marrow that counts blasts says nothing of that marrow: 'CR1,
+        # MRD negative, 01/2025' ... 'marrow 10/20/2025: 3% blasts; MRD versus regeneration')
         return failed("inc_disease_burden", INC,
                       f"Marrow blasts {fmt(blasts.value)}% (< {floor}%) with MRD-negative remission.", blasts, mrd)
     return unknown("inc_disease_burden", INC, "No marrow blast count or MRD result is documented.", blasts)

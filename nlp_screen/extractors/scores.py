@@ -107,7 +107,7 @@ def find_lvef(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
 # A place or time may stand between ('oxygen saturation in the office was 96%', 'pulse oximeter at the pharmacy 97%').
 _SPO2_WHERE = r"(?:\s+(?:in|at)\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?(?=\s+(?:was|is|of|:|=|\d))|\s+(?:today|at\s+rest|this\s+morning))?"
 _SPO2_VALUE = re.compile(r"\s*(?P<ra>\(?(?:on\s+)?(?:RA\b|room\s+air)\)?)?" + _SPO2_WHERE + r"\s*(?:of|:|=|was|is|\||(?:fell|dropped|decreased|rose|"
-                         r"improved)\s+to)?\s*(\d{2,3})\s*%", re.I)
+                         r"improved)\s+to)?\s*(\d{2,3})\s*(?:%|(?=[^\S\n]*(?:RA|on\s+room\s+air|room\s+air)\b))", re.I)
 
 
 def find_spo2(text: str, vocab: Vocabulary, note_date=None) -> list[Found]:
@@ -232,7 +232,7 @@ def _spo2_regexes(v: dict) -> tuple[CaselessRegex, re.Pattern, re.Pattern]:
 # The first digit is read before the check of what precedes it: r"(\d(?<![\w./-]\d)\d{0,2})" is
 # r"(?<![\w./-])(\d{1,3})", but re can then skip straight to digits (0.07 -> 0.03 ms a pass; see extractors.Gate).
 _AGE = re.compile(
-    r"(\d(?<![\w./-]\d)\d{0,2})\s*(?:-|\s)?\s*(?:yo|y/o|y\.o\.?|yr\s+old|yrs?\s+old|years?[- ]old|year[- ]old|-year-old)(?![\w])"
+    r"(\d(?<![\w./-]\d)\d{0,2})\s*(?:-|\s)?\s*(?:yo|y/o|y\.o\.?|yr\s+old|yrs?\s+old|years?[- ]old|year[- ]old|-year-old|(?-i:y(?=\s*(?:M|F)\b)))(?![\w])"
     r"(?:\s*,?\s*(M|F|male|female|man|woman|gentleman|lady)\b)?", re.I)
 # '34M with T-ALL', '45F,', and at a line or sentence start '66M AITL' (checked in Python: one cheap regex pass)
 _AGE_SEX_SHORT = re.compile(r"(\d(?<![\w.]\d)\d)\s?([MF])\b")
