@@ -269,8 +269,9 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
         if flag == "ignore":
             return None
         if flag == "current":
-            if _NOT_CURRENT.search(text, span.end_char, _line_end(text, span.end_char)):
-                continue  # a medication list's 'pralatrexate 30 mg/m2 IV weekly (not taking) - stopped 04/2025'
+            if _NOT_CURRENT.search(text, span.end_char, _line_end(text, span.end_char)) or _in_open_parenthesis(text, span.start_char):
+                continue  # a medication list's 'pralatrexate 30 mg/m2 IV weekly (not taking) - stopped 04/2025', or a
+                # remark on another drug's line: 'acyclovir 400 mg PO BID (HSV prophylaxis, continued after romidepsin)'
             fields["attrs"]["current"] = True
         elif flag == "hypothetical" and fields["attrs"].get("current"):
             continue  # 'PLAN: continue mogamulizumab' is a therapy being given, not a plan
@@ -326,6 +327,11 @@ def _is_topic_heading(span: Span, text: str) -> bool:
 # a medication list entry that is not being taken
 _NOT_CURRENT = re.compile(r"\b(?:not\s+taking|completed|finished|stopped|discontinued|d/c'?d|held|on\s+hold|inactive|"
                           r"historical|last\s+dose)\b", re.I)
+
+
+def _in_open_parenthesis(text: str, pos: int) -> bool:
+    start = text.rfind("\n", 0, pos) + 1
+    return text.count("(", start, pos) > text.count(")", start, pos)
 
 
 def _line_end(text: str, pos: int) -> int:

@@ -41,6 +41,7 @@ def read_test_result(text: str, end: int, vocab: Vocabulary) -> Optional[str]:
     number = _NUMBER_RESULT.match(clause)
     if number:
         return "positive" if float(number[1].replace(",", "")) > 0 and "<" not in clause[: number.start(1)] else "negative"
+    clause = _LIMIT_OF_NORMAL.sub(lambda m: " " * len(m.group(0)), clause)  # 'above the upper limit of normal'
     stop = rx["stop_words"].search(clause)
     neg, pos = rx["negative"].search(clause), rx["positive"].search(clause)
     hits = [(m.start(), kind) for m, kind in ((neg, "negative"), (pos, "positive"), (stop, None)) if m]
@@ -55,6 +56,10 @@ def _hcg_result(m: re.Match, cutoffs: dict) -> Optional[str]:
     if (m[1] or "").startswith("<") or value < cutoffs["negative_below"]:
         return "negative"
     return "positive" if value >= cutoffs["positive_from"] else None
+
+
+# a limit's name is no result word: 'Detectable HBV DNA above the upper limit of normal'
+_LIMIT_OF_NORMAL = re.compile(r"\b(?:upper|lower)\s+limits?\s+of\s+normal\b|\bwithin\s+normal\s+limits\b(?=\s+(?:for|of)\b)", re.I)
 
 
 _NYHA = re.compile(r"^\s*(?:functional\s+)?(?:class\s*)?(IV|III|II|I|[1-4])\b", re.I)
