@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from .components import doc_text
 from .components.context import context_cues
 from .extractors import Found, load_vocabulary
-from .extractors.base import clause_before, compiled, words_regex, wrapped_break
+from .extractors.base import clause_before, compiled, line_bounds, words_regex, wrapped_break
 from .extractors.readers import (
     read_course,
     read_nyha_class,
@@ -269,7 +269,9 @@ def _mention(span: Span, found: Optional[Found], note: Note, text: str, sections
         if flag == "ignore":
             return None
         if flag == "current":
-            if _NOT_CURRENT.search(text, span.end_char, _line_end(text, span.end_char)) or _in_open_parenthesis(text, span.start_char):
+            line_start, line_end = line_bounds(text, span.start_char)
+            if (_NOT_CURRENT.search(text, span.end_char, line_end)
+                    or text.count("(", line_start, span.start_char) > text.count(")", line_start, span.start_char)):
                 continue  # a medication list's 'pralatrexate 30 mg/m2 IV weekly (not taking) - stopped 04/2025', or a
                 # remark on another drug's line: 'acyclovir 400 mg PO BID (HSV prophylaxis, continued after romidepsin)'
             fields["attrs"]["current"] = True
@@ -327,16 +329,6 @@ def _is_topic_heading(span: Span, text: str) -> bool:
 # a medication list entry that is not being taken
 _NOT_CURRENT = re.compile(r"\b(?:not\s+taking|completed|finished|stopped|discontinued|d/c'?d|held|on\s+hold|inactive|"
                           r"historical|last\s+dose)\b", re.I)
-
-
-def _in_open_parenthesis(text: str, pos: int) -> bool:
-    start = text.rfind("\n", 0, pos) + 1
-    return text.count("(", start, pos) > text.count(")", start, pos)
-
-
-def _line_end(text: str, pos: int) -> int:
-    end = text.find("\n", pos)
-    return len(text) if end < 0 else end
 
 
 def _is_panel_title(span: Span, text: str) -> bool:

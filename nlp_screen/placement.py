@@ -6,7 +6,7 @@ import re
 from typing import Optional, Protocol
 
 from .extractors import Found
-from .extractors.base import wrapped_break
+from .extractors.base import line_bounds, wrapped_break
 from .extractors.scores import BIRTH_LABEL
 
 # How far (characters, same line) a date may stand from a mention and still be "written beside" it.
@@ -292,9 +292,8 @@ def _heads_its_line(text: str, date: Found) -> bool:
 def _is_table_row(text: str, pos: int) -> bool:
     """Whether `pos` lies on a pipe table's row ('| Break | aspergillosis | 08/15/2024 - 09/30/2024 |'): its date
     cell dates the row's findings."""
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    line = text[start:len(text) if end < 0 else end]
+    start, end = line_bounds(text, pos)
+    line = text[start:end]
     return line.lstrip().startswith("|") and line.count("|") >= 3
 
 

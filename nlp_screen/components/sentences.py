@@ -101,8 +101,10 @@ def answers_question(text: str, pos: int) -> bool:
     'Have you ever had seizures or convulsions?' / '   "no"' is one statement."""
     if not _ANSWER_LINE.match(text, pos):
         return False
-    above = text[:pos].rstrip()
-    return above.endswith("?")
+    i = pos - 1
+    while i >= 0 and text[i].isspace():  # back over the line break (and blank lines) to the line above's last mark
+        i -= 1
+    return i >= 0 and text[i] == "?"
 
 
 # a line that is only a short answer, maybe quoted, maybe with a few words after it ('"no. they did a heart

@@ -180,12 +180,13 @@ def exc_recent_anticancer_therapy(f: PatientFacts, p: Protocol) -> object:
                           f"Last anticancer therapy {m.name or m.label} on {d.isoformat()}, {(f.as_of - d).days} days before {f.as_of.isoformat()}.", m)
     # an end of therapy later than any dated regimen documents that none followed, unless it is itself recent (or,
     # dated only to a month, may be: 'last cycle given in June 2025', screened 06/25)
-    if latest_end is not None and not _within(f, min(last_day(latest_end), f.as_of), window):
+    end_reaches = latest_end is not None and _within(f, min(last_day(latest_end), f.as_of), window)
+    if latest_end is not None and not end_reaches:
         return passed("exc_recent_anticancer_therapy", EXC, f"Last therapy on {latest_end.date.isoformat()}, "
                       f"{(f.as_of - latest_end.date).days} days before {f.as_of.isoformat()} ({quote(latest_end)}).", latest_end)
     # 'No leukemia therapy since relapse' states an absence itself: the 'No' that ConText reads on it is its own
     none_given = f.of("therapy", *RECENT_THERAPY, where=is_absent) + f.of("disease_status", "NO_THERAPY_SINCE")
-    if latest_end is not None and latest_end.attrs.get("date_precision") and _within(f, min(last_day(latest_end), f.as_of), window):
+    if end_reaches and latest_end.attrs.get("date_precision"):
         return unknown("exc_recent_anticancer_therapy", EXC, f"The last therapy is dated only to {latest_end.date.isoformat()}-"
                        f"{last_day(latest_end).isoformat()}, which reaches into the {window} days before {f.as_of.isoformat()} "
                        f"({quote(latest_end)}); {MANUAL_REVIEW}.", latest_end)
